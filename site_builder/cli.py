@@ -1,0 +1,91 @@
+"""Command line: `site-builder build` and `site-builder check`.
+
+Exit status: 0 success, 1 content (or template/output) errors, 2 usage errors.
+Content mistakes are printed as `file:line:col: error: message (hint)`, never as
+a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from .errors import ContentError, Problem
+from .pipeline import BuildOptions, TemplateFailure, build, check
+from .write import OutputError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="site-builder",
+                                     description="Build a bilingual (French/English) explainer site from YAML content.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                         help="folder holding site.yaml and the entries (default: content)")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        noise = sub.add_mutually_exclusive_group()
+        noise.add_argument("--quiet", "-q", action="store_true", help="print errors only")
+        noise.add_argument("--verbose", "-v", action="store_true", help="print every step")
+
+    build_cmd = commands.add_parser("build", help="validate the content and write the site")
+    common(build_cmd)
+    build_cmd.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                           help="output folder, replaced atomically (default: build)")
+    build_cmd.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
+                           help="templates, static assets and catalogs (default: templates)")
+    build_cmd.add_argument("--base-url", metavar="URL", type=_url,
+                           help="absolute URL the site is published at (default: base_url in site.yaml)")
+    check_cmd = commands.add_parser("check", help="validate the content; write nothing")
+    common(check_cmd)
+    return parser
+
+
+def _url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not an absolute http(s) URL, e.g. https://example.org/explainer/")
+    return value
+
+
+def _print_problems(problems: list[Problem], quiet: bool) -> None:
+    for problem in problems:
+        if problem.severity == "error" or not quiet:
+            print(problem, file=sys.stderr)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if errors:
+        print(f"{errors} error(s), {warnings} warning(s): nothing was written.", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            site, problems = check(args.content, args.strict)
+            _print_problems(problems, args.quiet)
+            if not args.quiet:
+                counts = ", ".join(f"{site.library.count(k)} {k}" for k in site.library.entries)
+                print(f"Content is valid: {counts}; {len(problems)} warning(s).")
+            return 0
+        options = BuildOptions(args.content, args.out, args.templates, args.base_url, args.strict)
+        report = build(options)
+        _print_problems(report.warnings, args.quiet)
+        if not args.quiet:
+            pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
+            print(f"Built {sum(report.pages.values())} pages ({pages}), {report.files} files, "
+                  f"{len(report.warnings)} warning(s) in {report.seconds:.2f} s → {args.out}/")
+        return 0
+    except ContentError as exc:
+        _print_problems(exc.problems, args.quiet)
+        return 1
+    except (TemplateFailure, OutputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous build was left as it was", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

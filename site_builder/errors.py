@@ -1,0 +1,69 @@
+"""Problems found in the content, with the place they were found.
+
+Every other module reports an editor's mistake as a `Problem`; nothing below the
+CLI prints or exits. A `ContentError` carries every problem of a run at once, so
+an editor fixes them all in one pass instead of one per build.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a content file: 1-based line and column, as editors count."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    position: Position
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        text = f"{self.position}: {self.severity}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def sort_key(self) -> tuple:
+        return (self.position.file, self.position.line, self.position.column, self.message)
+
+
+class ContentError(Exception):
+    """Raised when the content has errors; carries all of them, sorted by place."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=Problem.sort_key)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A 'did you mean ...?' hint, or '' when nothing is close enough."""
+    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else ""
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """The path an editor recognises: relative to the working directory when possible."""
+    for base in (Path.cwd(), root.parent if root else None):
+        if base is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            pass
+    return str(path)

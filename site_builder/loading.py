@@ -1,0 +1,276 @@
+"""Content folder to validated models: every file read, every mistake collected.
+
+Nothing here stops at the first problem: each file is parsed and validated on
+its own, and all problems come back together with their file, line and column.
+"""
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Position, Problem, did_you_mean, display_path
+from .models import KIND_FOLDERS, LANGUAGES, NoteFile, SiteSettings
+from .yaml_source import SourceFile, load_file
+
+SITE_FILE = "site.yaml"
+LANGUAGE_NAMES = {"fr": "French", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entry was written: its file and the path of the entry inside it."""
+
+    file: SourceFile
+    prefix: tuple = ()
+
+    def at(self, *path: Any) -> Position:
+        return self.file.at(self.prefix + tuple(path))
+
+
+@dataclass
+class LoadedContent:
+    site: SiteSettings | None = None
+    site_origin: Origin | None = None
+    entries: dict[str, dict[str, BaseModel]] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    note_documents: dict[str, str | None] = field(default_factory=dict)
+
+
+def load_content(root: Path) -> tuple[LoadedContent, list[Problem]]:
+    """Read every content file under `root`; return what validated and all problems."""
+    content = LoadedContent(entries={kind: {} for kind in KIND_FOLDERS})
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return content, [Problem(Position(str(root)), "content folder not found",
+                                 "pass --content with the folder that holds site.yaml")]
+
+    site_path = root / SITE_FILE
+    if not site_path.is_file():
+        problems.append(Problem(Position(display_path(site_path)), "site settings file is missing",
+                                "create site.yaml with the site's title, tagline, intro, about, base_url, licence and author"))
+    else:
+        source, found = load_file(site_path, display_path(site_path))
+        problems += found
+        if not found:
+            model, found = validate(SiteSettings, source.data, source, ())
+            problems += found
+            content.site, content.site_origin = model, Origin(source)
+
+    for kind, (folder, model_class) in KIND_FOLDERS.items():
+        for path in _content_files(root / folder, problems):
+            display = display_path(path)
+            source, found = load_file(path, display)
+            problems += found
+            if found:
+                continue
+            model, found = validate(model_class, source.data, source, ())
+            problems += found
+            if model is None:
+                continue
+            if isinstance(model, NoteFile):
+                for index, note in enumerate(model.notes):
+                    _register(content, "note", note, Origin(source, ("notes", index)), problems)
+                    content.note_documents[note.id] = model.document
+            else:
+                if model.id != path.stem:
+                    problems.append(Problem(source.at(("id",)), f"id '{model.id}' does not match the file name '{path.name}'",
+                                            f"rename the file to '{model.id}.yaml' or change the id"))
+                    continue
+                _register(content, kind, model, Origin(source), problems)
+    return content, problems
+
+
+def _content_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        if path.suffix == ".yaml":
+            files.append(path)
+        elif path.suffix == ".yml":
+            problems.append(Problem(Position(display_path(path)), "content files must end in '.yaml'",
+                                    f"rename it to '{path.stem}.yaml'"))
+        else:
+            problems.append(Problem(Position(display_path(path)), "not a content file; it is ignored",
+                                    "move it out of the content folder", severity="warning"))
+    return files
+
+
+def _register(content: LoadedContent, kind: str, model: Any, origin: Origin, problems: list[Problem]) -> None:
+    existing = content.origins.get((kind, model.id))
+    if existing:
+        problems.append(Problem(origin.at("id"), f"duplicate {kind} id '{model.id}' (first defined at {existing.at('id')})",
+                                "give each entry its own id"))
+        return
+    content.entries[kind][model.id] = model
+    content.origins[(kind, model.id)] = origin
+
+
+# --- pydantic errors to editor messages -------------------------------------
+
+def validate(model_class: type[BaseModel], data: Any, source: SourceFile, prefix: tuple) -> tuple[Any, list[Problem]]:
+    try:
+        return model_class.model_validate(data), []
+    except ValidationError as exc:
+        return None, [_problem(model_class, data, source, prefix, error) for error in exc.errors()]
+
+
+def _data_path(data: Any, loc: tuple) -> tuple:
+    """Drop the parts of pydantic's error location that are not in the data
+    (union tags and validator names), keeping keys and list indexes."""
+    path, node = [], data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and _is_field_name(part):
+            path.append(part)  # a missing or unknown field: name it, position falls back to the parent
+            node = None
+    return tuple(path)
+
+
+def _is_field_name(part: str) -> bool:
+    return part.replace("_", "").isalnum() and part.islower() and "[" not in part and part not in ("same", "per-language")
+
+
+def _fields_at(model_class: type[BaseModel], path: tuple) -> list[str]:
+    """Field names of the model found at `path`, for 'did you mean' hints."""
+    current: Any = model_class
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _field_label(path: tuple) -> str:
+    names = [str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in path]
+    return ".".join(names).replace(".[", "[") if names else "entry"
+
+
+def _problem(model_class: type[BaseModel], data: Any, source: SourceFile, prefix: tuple, error: dict) -> Problem:
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    path = _data_path(data, tuple(error["loc"]))
+    full = prefix + path
+    name = str(path[-1]) if path else ""
+    parent = _field_label(path[:-1])
+    position = source.at(full)
+    hint = ""
+
+    if kind == "missing":
+        if name in LANGUAGES:
+            message = f"missing {LANGUAGE_NAMES[name]} text ('{name}') in '{parent}'"
+            hint = "every text is written in both fr and en"
+        else:
+            message = f"missing required field '{name}'" + (f" in '{parent}'" if path[:-1] else "")
+        position = source.at(prefix + path[:-1])
+    elif kind == "extra_forbidden":
+        message = f"unknown field '{name}'"
+        hint = did_you_mean(name, _fields_at(model_class, path[:-1])) or \
+            "allowed: " + ", ".join(_fields_at(model_class, path[:-1]))
+        position = source.key_at(full)
+    elif kind == "value_error" and str(ctx.get("error")) == "is empty":
+        if name in LANGUAGES:
+            message = f"{LANGUAGE_NAMES[name]} text ('{name}') of '{parent}' is empty"
+            hint = "write the text; a missing translation is never filled in from the other language"
+        else:
+            message = f"'{_field_label(path)}' is empty"
+    elif kind == "value_error":
+        message = str(ctx.get("error", error["msg"]))
+    elif kind == "string_pattern_mismatch":
+        message, hint = _pattern_message(name, value, ctx.get("pattern", ""))
+    elif kind == "literal_error":
+        allowed = [a.strip().strip("'") for a in ctx.get("expected", "").replace(" or ", ", ").split(",")]
+        message = f"'{value}' is not a valid {name or 'value'}"
+        hint = did_you_mean(str(value), allowed) or "use one of: " + ", ".join(allowed)
+    elif kind == "too_short":
+        message = f"'{_field_label(path)}' needs at least {ctx.get('min_length', 1)} item(s)"
+        if name == "sources":
+            hint = "cite the source(s) this entry comes from"
+    else:
+        message, hint = _type_message(kind, value, _field_label(path), error["msg"])
+    return Problem(position, message, hint)
+
+
+def _pattern_message(name: str, value: Any, pattern: str) -> tuple[str, str]:
+    if "a-z0-9" in pattern:
+        return (f"'{value}' is not a valid id",
+                "use lowercase ASCII letters, digits and single hyphens, e.g. 'barak-mx'")
+    if "https?" in pattern:
+        return f"'{value}' is not a web address", "write a full address starting with https:// or http://"
+    if "percent" in pattern:
+        return f"'{value}' is not a valid unit", "use a currency code such as USD, or 'percent', or 'count'"
+    if "[a-z]{2,3}" in pattern:
+        return f"'{value}' is not a language code", "use an ISO 639 code such as fr, en or ru"
+    return f"'{value}' is not a valid {name}", ""
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list ('- item' lines)",
+    "dict_type": "fields (a mapping of 'name: value' lines)",
+    "model_type": "fields (a mapping of 'name: value' lines)",
+    "model_attributes_type": "fields (a mapping of 'name: value' lines)",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value[:40]}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of fields"
+    return type(value).__name__
+
+
+def _type_message(kind: str, value: Any, label: str, fallback: str) -> tuple[str, str]:
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return f"'{label}' is out of range: {fallback.lower()}", ""
+    if kind == "string_too_long":
+        return f"'{label}' is too long: {fallback.lower()}", "shorten it or split the entry"
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+        if kind == "string_type" and isinstance(value, dict) and label.split(".")[-1] in ("name",):
+            expected = "text, or fr and en texts"
+        hint = "put it in quotes" if kind == "string_type" and isinstance(value, (int, float, bool)) else ""
+        if kind in ("model_type", "model_attributes_type", "dict_type") and isinstance(value, str):
+            hint = "write it as 'fr: ...' and 'en: ...' on indented lines"
+        return f"'{label}' should be {expected}, not {_describe(value)}", hint
+    return f"'{label}': {fallback}", ""
+
+

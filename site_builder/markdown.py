@@ -1,0 +1,155 @@
+"""Prose fields: Markdown with entry links and shared footnotes.
+
+Parsing and rendering are split. `parse` runs once per field and language and
+returns the tokens plus what they refer to (entry links, note citations), so
+references can be checked and backlinks built before anything is rendered.
+`render` turns those tokens into HTML for one page, resolving links and asking
+the page's footnote numbering for each citation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from .typography import french_spacing
+
+ENTRY_LINK = re.compile(r"^([a-z]+):([^/?#\s]*)$")
+WEB_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
+_NOTE_REF = re.compile(r"\[\^([^\]\s]*)\]")
+
+QUOTES = {"fr": ["«\u00a0", "\u00a0»", "“", "”"], "en": ["“", "”", "‘", "’"]}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Something a prose field points to: an entry link or a note citation."""
+
+    kind: str  # an entry kind, "note", or "web"/"invalid" for other link targets
+    target: str
+    line_offset: int  # lines below the start of the field's text
+
+
+@dataclass
+class ParsedProse:
+    tokens: list[Token]
+    references: list[Reference] = field(default_factory=list)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line offset, message, hint)
+
+
+class Linker(Protocol):
+    def entry_url(self, kind: str, id: str) -> str: ...
+    def cite(self, note_id: str) -> tuple[int, str]: ...  # (number on the page, anchor id of this call)
+    def note_href(self, note_id: str) -> str: ...
+
+
+def _note_ref_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[^", state.pos):
+        return False
+    match = _NOTE_REF.match(state.src, state.pos)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("note_ref", "", 0)
+        token.meta = {"id": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _french_spacing_rule(state) -> None:
+    for block in state.tokens:
+        for token in block.children or ():
+            if token.type == "text":
+                token.content = french_spacing(token.content)
+
+
+def make_parser(lang: str) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[lang]})
+    md.enable(["replacements", "smartquotes"])
+    md.disable(["image", "html_inline", "html_block"])
+    md.inline.ruler.before("link", "note_ref", _note_ref_rule)
+    if lang == "fr":
+        md.core.ruler.push("french_spacing", _french_spacing_rule)
+    md.add_render_rule("note_ref", _render_note_ref)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("heading_open", _render_heading(open_=True))
+    md.add_render_rule("heading_close", _render_heading(open_=False))
+    return md
+
+
+class ProseParser:
+    """One Markdown parser per language, built once per build."""
+
+    def __init__(self, entry_kinds: tuple[str, ...]):
+        self.entry_kinds = entry_kinds
+        self.parsers = {lang: make_parser(lang) for lang in QUOTES}
+
+    def parse(self, text: str, lang: str) -> ParsedProse:
+        env: dict = {}
+        tokens = self.parsers[lang].parse(text, env)
+        parsed = ParsedProse(tokens)
+        for match in UNSAFE_LINK.finditer(text):
+            parsed.problems.append((text.count("\n", 0, match.start()), f"unsafe link target '{match.group(1)}:'",
+                                    "link to an entry (kind:id) or a web address (https://...)"))
+        for label in env.get("references", {}):
+            parsed.problems.append((0, f"link reference definition '[{label.lower()}]:' is not supported in prose",
+                                    "define footnotes as notes in content/notes/ and cite them as [^note-id]"
+                                    if label.startswith("^") else "write the link inline: [text](target)"))
+        line = 0
+        for token in tokens:
+            if token.map:
+                line = token.map[0]
+            for child in token.children or ():
+                if child.type == "note_ref":
+                    parsed.references.append(Reference("note", child.meta["id"], line))
+                elif child.type == "link_open":
+                    parsed.references.append(self._link_reference(child.attrGet("href") or "", line))
+        return parsed
+
+    def _link_reference(self, href: str, line: int) -> Reference:
+        if WEB_LINK.match(href):
+            return Reference("web", href, line)
+        match = ENTRY_LINK.match(href)
+        if match:
+            return Reference(match.group(1), match.group(2), line)
+        return Reference("invalid", href, line)
+
+    def render(self, parsed: ParsedProse, lang: str, linker: Linker, heading_shift: int = 1) -> str:
+        env = {"linker": linker, "heading_shift": heading_shift}
+        return self.parsers[lang].renderer.render(parsed.tokens, self.parsers[lang].options, env)
+
+    def render_inline(self, parsed: ParsedProse, lang: str, linker: Linker) -> str:
+        """Render a one-paragraph field without its <p> wrapper (for summaries in lists)."""
+        html = self.render(parsed, lang, linker)
+        if html.count("<p>") == 1 and html.startswith("<p>") and html.rstrip().endswith("</p>"):
+            return html.strip()[3:-4]
+        return html
+
+
+def _render_note_ref(self, tokens, idx, options, env) -> str:
+    linker: Linker = env["linker"]
+    note_id = tokens[idx].meta["id"]
+    number, anchor = linker.cite(note_id)
+    return (f'<sup class="fn-call"><a href="{linker.note_href(note_id)}" id="{anchor}" '
+            f'role="doc-noteref" data-note="{note_id}">{number}</a></sup>')
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    href = token.attrGet("href") or ""
+    match = ENTRY_LINK.match(href)
+    if match and not WEB_LINK.match(href):
+        token.attrSet("href", env["linker"].entry_url(match.group(1), match.group(2)))
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _render_heading(open_: bool) -> Callable:
+    def render(self, tokens, idx, options, env) -> str:
+        level = min(6, int(tokens[idx].tag[1]) + env.get("heading_shift", 1))
+        return f"<h{level}>" if open_ else f"</h{level}>\n"
+    return render

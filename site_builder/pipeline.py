@@ -1,0 +1,118 @@
+"""The whole build, top to bottom: load, validate, resolve, gate, render, write.
+
+Nothing is written until every check has passed; a content error stops the
+build before the output folder is touched.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .errors import ContentError, Position, Problem
+from .library import Library
+from .links import LINKABLE, Links, resolve
+from .loading import load_content
+from .markdown import ProseParser
+from .render import LANGUAGES, Renderer, iter_pages, page_keys
+from .sitemap import robots, sitemap
+from .views import SiteContext
+from .write import write_site
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content: Path
+    out: Path
+    templates: Path
+    base_url: str | None = None
+    strict: bool = False  # warnings count as errors
+
+
+@dataclass
+class BuildReport:
+    pages: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class TemplateFailure(Exception):
+    """A template is missing or broken: a problem for whoever maintains templates/."""
+
+
+def check(content: Path, strict: bool = False) -> tuple[SiteContext, list[Problem]]:
+    """Load, validate and resolve everything; raise ContentError on any error."""
+    loaded, problems = load_content(content)
+    errors = [p for p in problems if p.severity == "error" or strict]
+    if errors or loaded.site is None:
+        raise ContentError(problems)
+    library = Library.from_loaded(loaded)
+    parser = ProseParser(LINKABLE)
+    links, found = resolve(library, parser)
+    problems += found
+    if any(p.severity == "error" or strict for p in problems):
+        raise ContentError(problems)
+    site = SiteContext(library, links, parser, library.site.base_url)
+    return site, problems
+
+
+def render_site(site: SiteContext, templates: Path) -> dict[str, bytes]:
+    """Every output file of the site, as site-relative path -> bytes."""
+    if not (templates / "base.html").is_file():
+        raise TemplateFailure(f"{templates}: templates folder not found or incomplete (no base.html); "
+                              "pass --templates with the folder that holds the site's templates")
+    renderer = Renderer.create(site, templates)
+    files: dict[str, bytes] = {}
+    try:
+        for key, lang in iter_pages(site):
+            path = key.output_file(lang)
+            if path in files:  # two pages must never claim one file
+                raise TemplateFailure(f"two pages would be written to {path}")
+            files[path] = renderer.render(key, lang).encode("utf-8")
+        files["index.html"] = renderer.render_root().encode("utf-8")
+        files["404.html"] = files["en/404.html"]  # hosts serve the root 404.html for any missing page
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateFailure(f"{_template_position(exc)}template error: {exc}") from exc
+    keys = page_keys(site)
+    files["sitemap.xml"] = sitemap(keys, site.base_url, LANGUAGES).encode("utf-8")
+    files["robots.txt"] = robots(site.base_url).encode("utf-8")
+    static = templates / "static"
+    for asset in sorted(static.rglob("*")) if static.is_dir() else []:
+        if asset.is_file():
+            files["assets/" + asset.relative_to(static).as_posix()] = asset.read_bytes()
+    return files
+
+
+def _template_position(exc: Exception) -> str:
+    """The innermost template frame of a rendering error, as 'file:line: '."""
+    tb, found = exc.__traceback__, ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            found = f"{filename}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return found
+
+
+def build(options: BuildOptions) -> BuildReport:
+    started = time.perf_counter()
+    site, problems = check(options.content, options.strict)
+    if options.base_url:
+        site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
+    files = render_site(site, options.templates)
+    write_site(files, options.out)
+    pages = {lang: sum(1 for path in files if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
+    return BuildReport(pages=pages, files=len(files), warnings=[p for p in problems if p.severity == "warning"],
+                       seconds=time.perf_counter() - started)
+
+
+def _normalise_base(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+__all__ = ["BuildOptions", "BuildReport", "ContentError", "Links", "Position", "TemplateFailure", "build", "check"]

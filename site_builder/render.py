@@ -1,0 +1,136 @@
+"""Pages to HTML: the list of pages, and each one rendered with Jinja.
+
+Jinja runs with autoescaping on and undefined variables as errors, so content
+can never inject markup and a template typo fails the build instead of printing
+an empty string. One Jinja environment per language, made once per build.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+
+from .i18n import Formatter, load_translations
+from .urls import ENTRY_KINDS, PageKey
+from .views import PageView, SiteContext, sort_text
+
+LANGUAGES = ("fr", "en")
+TEMPLATES = {
+    "home": "home.html", "about": "about.html", "not-found": "404.html",
+    "event": ("timeline.html", "event.html"), "equipment": ("equipment_index.html", "equipment.html"),
+    "actor": ("actor_index.html", "actor.html"), "source": ("sources_index.html", "source.html"),
+    "theme": ("theme_index.html", "theme.html"), "dataset": ("data_index.html", "dataset.html"),
+}
+
+
+def page_keys(site: SiteContext) -> list[PageKey]:
+    """Every page of the site, the same in both languages."""
+    keys = [PageKey("home"), PageKey("about"), PageKey("not-found")]
+    for kind in ENTRY_KINDS:
+        keys.append(PageKey(kind))
+        keys.extend(PageKey(kind, entry.id) for entry in site.library.all(kind))
+    return keys
+
+
+@dataclass(frozen=True)
+class Renderer:
+    site: SiteContext
+    environments: dict[str, jinja2.Environment]
+    formatters: dict[str, Formatter]
+
+    @classmethod
+    def create(cls, site: SiteContext, templates: Path) -> "Renderer":
+        environments, formatters = {}, {}
+        for lang in LANGUAGES:
+            translations = load_translations(templates / "locale", lang)
+            env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(templates),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            env.install_gettext_translations(translations, newstyle=True)
+            environments[lang] = env
+            formatters[lang] = Formatter(lang, translations)
+        return cls(site, environments, formatters)
+
+    def render(self, key: PageKey, lang: str) -> str:
+        page = PageView(self.site, key, lang, self.formatters[lang])
+        template_name, context = self._template_and_context(key, page)
+        template = self.environments[lang].get_template(template_name)
+        return template.render(page=page, site=self.site.library.site, lib=self.site.library, **context)
+
+    def render_root(self) -> str:
+        """The language picker at the site root, in both languages at once."""
+        views = {lang: PageView(self.site, PageKey("home"), lang, self.formatters[lang]) for lang in LANGUAGES}
+        return self.environments["en"].get_template("root.html").render(
+            views=views, site=self.site.library.site, base_url=self.site.base_url)
+
+    def _template_and_context(self, key: PageKey, page: PageView) -> tuple[str, dict[str, Any]]:
+        names = TEMPLATES[key.kind]
+        if isinstance(names, str):
+            return names, _special_context(key.kind, self.site, page)
+        if key.id:
+            return names[1], {"entry": self.site.library.get(key.kind, key.id), "kind": key.kind}
+        return names[0], _index_context(key.kind, self.site, page)
+
+
+def _special_context(kind: str, site: SiteContext, page: PageView) -> dict[str, Any]:
+    if kind == "home":
+        return {"counts": {k: site.library.count(k) for k in ENTRY_KINDS}}
+    return {}
+
+
+def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, Any]:
+    lib = site.library
+    if kind == "event":
+        return {"years": events_by_year(lib.all("event"))}
+    if kind == "equipment":
+        groups = defaultdict(list)
+        for item in lib.all("equipment"):
+            groups[item.category].append(item)
+        return {"groups": [(category, sorted(items, key=lambda i: sort_text(page.text(i.name))))
+                           for category, items in sorted(groups.items(), key=lambda g: sort_text(page.category_label(g[0])))]}
+    if kind == "actor":
+        order = ("state", "organisation", "company", "person")
+        groups = defaultdict(list)
+        for actor in lib.all("actor"):
+            groups[actor.kind].append(actor)
+        return {"groups": [(k, sorted(groups[k], key=lambda a: sort_text(page.text(a.name)))) for k in order if groups[k]]}
+    if kind == "source":
+        sources = sorted(lib.all("source"), key=lambda s: sort_text(page.source_label(s)))
+        documents = defaultdict(list)
+        for note in lib.all("note"):
+            documents[lib.note_documents.get(note.id) or ""].append(note)
+        return {"sources": sources, "documents": [(doc, _natural(notes)) for doc, notes in sorted(documents.items())]}
+    if kind == "theme":
+        return {"themes": sorted(lib.all("theme"), key=lambda t: sort_text(page.text(t.title)))}
+    if kind == "dataset":
+        return {"datasets": sorted(lib.all("dataset"), key=lambda d: sort_text(page.text(d.title)))}
+    raise KeyError(kind)
+
+
+def events_by_year(events: list[Any]) -> list[tuple[int, list[Any]]]:
+    groups: dict[int, list[Any]] = defaultdict(list)
+    for event in sorted(events, key=lambda e: (e.date.sort_key(), e.id)):
+        groups[event.date.year].append(event)
+    return sorted(groups.items())
+
+
+def _natural(notes: list[Any]) -> list[Any]:
+    """Notes in their printed order: 'x-2' before 'x-10'."""
+    def key(note: Any) -> tuple:
+        head, _, tail = note.id.rpartition("-")
+        return (head, int(tail)) if tail.isdigit() else (note.id, 0)
+    return sorted(notes, key=key)
+
+
+def iter_pages(site: SiteContext) -> Iterator[tuple[PageKey, str]]:
+    for key in page_keys(site):
+        for lang in LANGUAGES:
+            yield key, lang

@@ -1,0 +1,59 @@
+"""Where each page lives, per language, and how pages link to one another.
+
+Paths are site-relative directory paths ("fr/chronologie/some-event/"). Links
+between pages are written relative ("../some-event/"), so the same build works
+at a domain root, under a sub-path and from any static host; only canonical,
+alternate and sitemap URLs are absolute, built from the base URL.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+# Section names are part of published URLs: they are a contract with every
+# reader who bookmarked or cited a page, so they live here and not in the
+# translation catalogs, where a wording change could move pages.
+SECTIONS: dict[str, dict[str, str]] = {
+    "event": {"fr": "chronologie", "en": "timeline"},
+    "equipment": {"fr": "equipements", "en": "equipment"},
+    "actor": {"fr": "acteurs", "en": "actors"},
+    "source": {"fr": "sources", "en": "sources"},
+    "theme": {"fr": "themes", "en": "themes"},
+    "dataset": {"fr": "donnees", "en": "data"},
+    "about": {"fr": "a-propos", "en": "about"},
+}
+ENTRY_KINDS = ("event", "equipment", "actor", "source", "theme", "dataset")
+
+
+@dataclass(frozen=True, order=True)
+class PageKey:
+    """A page independent of language: a section index, an entry, or a special page."""
+
+    kind: str  # "home", "about", "not-found", a section kind (index) or an entry kind
+    id: str = ""  # entry id; empty for index and special pages
+
+    def path(self, lang: str) -> str:
+        if self.kind == "home":
+            return f"{lang}/"
+        if self.kind == "not-found":
+            return f"{lang}/404.html"
+        section = SECTIONS[self.kind][lang]
+        return f"{lang}/{section}/{self.id}/" if self.id else f"{lang}/{section}/"
+
+    def output_file(self, lang: str) -> str:
+        path = self.path(lang)
+        return path + "index.html" if path.endswith("/") else path
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Relative URL from the page at `from_path` to `to_path` (both site-relative)."""
+    from_dir = from_path if from_path.endswith("/") or not from_path else posixpath.dirname(from_path) + "/"
+    target, _, fragment = to_path.partition("#")
+    rel = posixpath.relpath(target or ".", from_dir.rstrip("/") or ".")
+    if target.endswith("/") or not target:
+        rel = "./" if rel == "." else rel + "/"
+    return rel + (f"#{fragment}" if fragment else "")
+
+
+def absolute(base_url: str, path: str) -> str:
+    return base_url.rstrip("/") + "/" + path

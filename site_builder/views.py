@@ -1,0 +1,260 @@
+"""What a template sees of one page in one language.
+
+A `PageView` is created for each page render and dropped afterwards: it owns
+that page's footnote numbering, so nothing is shared between pages. Templates
+get localized strings, formatted values and relative URLs from it, and never
+reach into language-specific fields themselves.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from babel.numbers import get_currency_name
+from markupsafe import Markup, escape
+
+from .dates import FuzzyDate
+from .i18n import N_, OTHER, Formatter
+from .library import Library
+from .links import Links
+from .markdown import ProseParser
+from .models import Figure, Prose, Text
+from .typography import for_language
+from .urls import PageKey, absolute, relative
+
+KIND_LABELS = {
+    "event": (N_("Event"), N_("Timeline events")),
+    "equipment": (N_("Equipment"), N_("Equipment")),
+    "actor": (N_("Actor"), N_("Actors")),
+    "source": (N_("Source"), N_("Sources")),
+    "theme": (N_("Theme"), N_("Themes")),
+    "dataset": (N_("Dataset"), N_("Data")),
+    "note": (N_("Note"), N_("Notes")),
+}
+CATEGORY_LABELS = {
+    "air-defence": N_("Air defence"), "drone": N_("Drones"), "loitering-munition": N_("Loitering munitions"),
+    "missile": N_("Missiles"), "rocket-artillery": N_("Rocket artillery"), "artillery": N_("Artillery"),
+    "armoured-vehicle": N_("Armoured vehicles"), "anti-tank": N_("Anti-tank weapons"), "naval": N_("Naval vessels"),
+    "satellite": N_("Satellites"), "cyber": N_("Cyber and surveillance tools"), "surveillance": N_("Surveillance"),
+    "aircraft": N_("Aircraft"), "other": N_("Other equipment"),
+}
+ACTOR_KIND_LABELS = {
+    "state": N_("States"), "company": N_("Companies"), "organisation": N_("Organisations"), "person": N_("People"),
+}
+SOURCE_KIND_LABELS = {
+    "article": N_("Article"), "report": N_("Report"), "book": N_("Book"), "chapter": N_("Book chapter"),
+    "database": N_("Database"), "web": N_("Web page"), "news": N_("News item"), "interview": N_("Interview"),
+    "note": N_("Analytical note"), "other": N_("Document"),
+}
+
+
+@dataclass
+class FootnoteCalls:
+    """Numbers notes on one page in order of first use; remembers every call."""
+
+    order: list[str] = field(default_factory=list)
+    calls: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def cite(self, note_id: str) -> tuple[int, str]:
+        if note_id not in self.calls:
+            self.order.append(note_id)
+        anchor = f"cite-{note_id}-{len(self.calls[note_id]) + 1}"
+        self.calls[note_id].append(anchor)
+        return self.order.index(note_id) + 1, anchor
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """Build-wide, read-only inputs shared by every page view."""
+
+    library: Library
+    links: Links
+    parser: ProseParser
+    base_url: str
+
+
+class PageView:
+    def __init__(self, site: SiteContext, key: PageKey, lang: str, fmt: Formatter):
+        self.site, self.key, self.lang, self.fmt = site, key, lang, fmt
+        self.other = OTHER[lang]
+        self.path = key.path(lang)
+        self.footnote_calls = FootnoteCalls()
+        # A 404 page is served at whatever URL was missed, so relative links
+        # would break there: it links from the site's root path instead.
+        self._root = urlparse(site.base_url).path.rstrip("/") + "/" if key.kind == "not-found" else None
+
+    # -- URLs -----------------------------------------------------------------
+    def url_to(self, target_path: str) -> str:
+        if self._root is not None:
+            return self._root + target_path
+        return relative(self.path, target_path)
+
+    def url(self, kind: str, id: str = "", lang: str | None = None) -> str:
+        return self.url_to(PageKey(kind, id).path(lang or self.lang))
+
+    def entry_url(self, kind: str, id: str) -> str:
+        if kind == "note":
+            return self.url_to(PageKey("source").path(self.lang) + f"#note-{id}")
+        return self.url(kind, id)
+
+    def asset(self, name: str) -> str:
+        return self.url_to(f"assets/{name}")
+
+    @property
+    def switch_url(self) -> str:
+        return self.url_to(self.key.path(self.other))
+
+    @property
+    def canonical(self) -> str:
+        return absolute(self.site.base_url, self.path)
+
+    @property
+    def alternates(self) -> list[tuple[str, str]]:
+        return [(lang, absolute(self.site.base_url, self.key.path(lang))) for lang in ("fr", "en")] + [
+            ("x-default", absolute(self.site.base_url, ""))]
+
+    # -- text -------------------------------------------------------------------
+    def _(self, message: str) -> str:
+        return for_language(self.fmt._(message), self.lang)
+
+    def text(self, value: Text | str | None) -> str:
+        if value is None:
+            return ""
+        raw = value if isinstance(value, str) else getattr(value, self.lang)
+        return for_language(raw, self.lang)
+
+    def name(self, kind: str, entry: Any) -> str:
+        if kind in ("event", "theme", "dataset"):
+            return self.text(entry.title)
+        if kind == "source":
+            return self.source_label(entry)
+        if kind == "note":
+            return self._("Note") + " " + entry.id
+        return self.text(entry.name)
+
+    def name_of(self, kind: str, id: str) -> str:
+        return self.name(kind, self.site.library.get(kind, id))
+
+    def source_label(self, source: Any) -> str:
+        authors = ", ".join(source.authors) if source.authors else (source.container or source.publisher or "")
+        year = f" ({source.date.year})" if source.date else ""
+        return f"{authors}{year}, {source.title}" if authors else f"{source.title}{year}"
+
+    def md(self, prose: Prose | None, heading_shift: int = 1) -> Markup:
+        if prose is None:
+            return Markup("")
+        parsed = self.site.links.prose(getattr(prose, self.lang), self.lang)
+        return Markup(self.site.parser.render(parsed, self.lang, self, heading_shift))
+
+    def md_inline(self, prose: Prose | None) -> Markup:
+        if prose is None:
+            return Markup("")
+        parsed = self.site.links.prose(getattr(prose, self.lang), self.lang)
+        return Markup(self.site.parser.render_inline(parsed, self.lang, self))
+
+    # -- footnotes (called by the Markdown renderer) ------------------------------
+    def cite(self, note_id: str) -> tuple[int, str]:
+        return self.footnote_calls.cite(note_id)
+
+    def note_href(self, note_id: str) -> str:
+        return f"#note-{note_id}"
+
+    def footnotes(self) -> list[dict[str, Any]]:
+        """The notes cited so far on this page, numbered by first use. Call it
+        after the prose that cites them has been rendered (end of the page)."""
+        items, seen = [], 0
+        while seen < len(self.footnote_calls.order):  # a note's text may itself cite nothing, but render lazily
+            note_id = self.footnote_calls.order[seen]
+            note = self.site.library.get("note", note_id)
+            items.append({
+                "number": seen + 1, "id": note_id, "anchor": f"note-{note_id}",
+                "text": self.md_inline(note.text), "source": self._note_source(note),
+                "calls": list(self.footnote_calls.calls[note_id]),
+            })
+            seen += 1
+        return items
+
+    def _note_source(self, note: Any) -> Markup:
+        if not note.source:
+            return Markup("")
+        source = self.site.library.get("source", note.source)
+        link = Markup('<a href="{}">{}</a>').format(self.url("source", source.id), self.source_label(source))
+        return link + (Markup(", ") + escape(note.locator) if note.locator else Markup(""))
+
+    # -- values -------------------------------------------------------------------
+    def date(self, value: FuzzyDate | None) -> Markup:
+        if value is None:
+            return Markup("")
+        return Markup('<time datetime="{}">{}</time>').format(self.fmt.iso(value), self.fmt.date(value))
+
+    def date_text(self, value: FuzzyDate | None) -> str:
+        return self.fmt.date(value) if value else ""
+
+    def number(self, value: float) -> str:
+        return for_language(self.fmt.number(value), self.lang)
+
+    def figure(self, figure: Figure) -> str:
+        return self.fmt.quantity(figure.value, figure.unit, figure.max, figure.approximate)
+
+    def figure_link(self, figure: Figure) -> str:
+        if not figure.link:
+            return ""
+        kind, _, id = figure.link.partition(":")
+        return self.url(kind, id)
+
+    def cite_notes(self, note_ids: list[str]) -> Markup:
+        """Footnote calls for a list of notes (used for figures and orders)."""
+        parts = []
+        for note_id in note_ids:
+            number, anchor = self.cite(note_id)
+            parts.append(Markup('<sup class="fn-call"><a href="{}" id="{}" role="doc-noteref" data-note="{}">{}</a></sup>')
+                         .format(self.note_href(note_id), anchor, note_id, number))
+        return Markup("").join(parts)
+
+    # -- labels -------------------------------------------------------------------
+    def kind_label(self, kind: str, plural: bool = False) -> str:
+        return self._(KIND_LABELS[kind][1 if plural else 0])
+
+    def category_label(self, category: str) -> str:
+        return self._(CATEGORY_LABELS[category])
+
+    def actor_kind_label(self, kind: str) -> str:
+        return self._(ACTOR_KIND_LABELS[kind])
+
+    def source_kind_label(self, kind: str) -> str:
+        return self._(SOURCE_KIND_LABELS[kind])
+
+    def unit_label(self, dataset: Any) -> str:
+        if dataset.unit == "percent":
+            return self._("per cent")
+        if dataset.unit == "count":
+            unit = self._("units")
+        else:
+            unit = get_currency_name(dataset.unit, count=2, locale=self.fmt.locale)
+        template = {"one": "{unit}", "thousand": self._("thousands of {unit}"), "million": self._("millions of {unit}"),
+                    "billion": self._("billions of {unit}")}[dataset.scale]
+        return template.format(unit=unit)
+
+    def events_with(self, field_name: str, id: str) -> list[Any]:
+        """Events whose `field_name` (themes, actors, equipment) lists `id`, in date order."""
+        events = [e for e in self.site.library.all("event") if id in getattr(e, field_name)]
+        return sorted(events, key=lambda e: (e.date.sort_key(), e.id))
+
+    def backlinks(self, kind: str, id: str) -> list[tuple[str, list[tuple[str, str]]]]:
+        """What links here, grouped by kind: [(group label, [(name, url)])]."""
+        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for other_kind, other_id in self.site.links.links_to((kind, id)):
+            if other_kind == "note":
+                continue  # a source's notes are listed on its own page
+            groups[other_kind].append((self.name_of(other_kind, other_id), self.entry_url(other_kind, other_id)))
+        order = ("event", "equipment", "actor", "dataset", "theme", "source")
+        return [(self.kind_label(k, plural=True), sorted(groups[k], key=lambda item: sort_text(item[0])))
+                for k in order if groups.get(k)]
+
+
+def sort_text(text: str) -> str:
+    """Sort key that ignores case and accents, so 'Élite' sorts with 'elite'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
