@@ -86,6 +86,9 @@ def parse_date(value: str | int) -> FuzzyDate:
     text = str(value).strip()
     if "/" in text:
         first, _, last = text.partition("/")
+        if not (_POINT.match(first) and _POINT.match(last)):
+            raise DateFormatError(f"'{text}' is not a date or a range: write YYYY, YYYY-MM or YYYY-MM-DD, "
+                                  "and a range as START/END, e.g. 2011/2013")
         start, end = parse_point(first), parse_point(last)
         if end.sort_key() < start.sort_key():
             raise DateFormatError(f"the range '{text}' ends before it starts")

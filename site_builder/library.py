@@ -10,17 +10,18 @@ from .models import SiteSettings
 
 @dataclass(frozen=True)
 class Library:
-    site: SiteSettings
-    site_origin: Origin
+    site: SiteSettings | None  # None only while checking content whose site.yaml is broken
+    site_origin: Origin | None
     entries: dict[str, dict[str, Any]]
     origins: dict[tuple[str, str], Origin]
     note_documents: dict[str, str | None]
+    broken: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def from_loaded(cls, loaded: LoadedContent) -> "Library":
-        assert loaded.site is not None and loaded.site_origin is not None
         entries = {kind: dict(sorted(items.items())) for kind, items in loaded.entries.items()}
-        return cls(loaded.site, loaded.site_origin, entries, dict(loaded.origins), dict(loaded.note_documents))
+        return cls(loaded.site, loaded.site_origin, entries, dict(loaded.origins), dict(loaded.note_documents),
+                   frozenset(loaded.broken))
 
     def get(self, kind: str, id: str) -> Any:
         return self.entries[kind][id]

@@ -38,7 +38,8 @@ class Links:
 def resolve(library: Library, parser: ProseParser) -> tuple[Links, list[Problem]]:
     links = Links()
     walker = _Walker(library, parser, links)
-    walker.walk(library.site, None, library.site_origin, ())
+    if library.site is not None and library.site_origin is not None:
+        walker.walk(library.site, None, library.site_origin, ())
     for kind, entry in library.items():
         walker.walk(entry, (kind, entry.id), library.origins[(kind, entry.id)], ())
     for note_id, document in library.note_documents.items():
@@ -88,6 +89,8 @@ class _Walker:
                                          did_you_mean(kind, LINKABLE) or "use one of: " + ", ".join(LINKABLE)))
             return False
         if not self.library.has(kind, target):
+            if (kind, target) in self.library.broken:
+                return False  # its own file's errors are reported already
             self.problems.append(Problem(position, f"unknown {kind} '{target}'",
                                          did_you_mean(target, self.library.entries[kind])))
             return False
@@ -112,6 +115,8 @@ class _Walker:
                                              "write [text](kind:id), e.g. (actor:iai), or a full https:// address"))
             elif ref.kind == "note":
                 if not self.library.has("note", ref.target):
+                    if ("note", ref.target) in self.library.broken:
+                        continue
                     self.problems.append(Problem(position, f"unknown note '{ref.target}'",
                                                  did_you_mean(ref.target, self.library.entries["note"])))
                 elif owner is not None and owner[0] == "note":

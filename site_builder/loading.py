@@ -38,6 +38,9 @@ class LoadedContent:
     entries: dict[str, dict[str, BaseModel]] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     note_documents: dict[str, str | None] = field(default_factory=dict)
+    # Entries whose file failed to load: references to them are not reported as
+    # unknown, since the editor is already told what is wrong with the file.
+    broken: set[tuple[str, str]] = field(default_factory=set)
 
 
 def load_content(root: Path) -> tuple[LoadedContent, list[Problem]]:
@@ -65,11 +68,10 @@ def load_content(root: Path) -> tuple[LoadedContent, list[Problem]]:
             display = display_path(path)
             source, found = load_file(path, display)
             problems += found
-            if found:
-                continue
-            model, found = validate(model_class, source.data, source, ())
-            problems += found
+            model, invalid = (None, []) if found else validate(model_class, source.data, source, ())
+            problems += invalid
             if model is None:
+                content.broken |= _ids_in_broken_file(kind, path, source.data)
                 continue
             if isinstance(model, NoteFile):
                 for index, note in enumerate(model.notes):
@@ -82,6 +84,13 @@ def load_content(root: Path) -> tuple[LoadedContent, list[Problem]]:
                     continue
                 _register(content, kind, model, Origin(source), problems)
     return content, problems
+
+
+def _ids_in_broken_file(kind: str, path: Path, data: Any) -> set[tuple[str, str]]:
+    if kind != "note":
+        return {(kind, path.stem)}
+    notes = data.get("notes") if isinstance(data, dict) else None
+    return {("note", note["id"]) for note in notes or [] if isinstance(note, dict) and isinstance(note.get("id"), str)}
 
 
 def _content_files(folder: Path, problems: list[Problem]) -> list[Path]:
@@ -193,7 +202,8 @@ def _problem(model_class: type[BaseModel], data: Any, source: SourceFile, prefix
         hint = did_you_mean(name, _fields_at(model_class, path[:-1])) or \
             "allowed: " + ", ".join(_fields_at(model_class, path[:-1]))
         position = source.key_at(full)
-    elif kind == "value_error" and str(ctx.get("error")) == "is empty":
+    elif (kind == "value_error" and str(ctx.get("error")) == "is empty") or (
+            kind == "string_type" and value is None and name in LANGUAGES):
         if name in LANGUAGES:
             message = f"{LANGUAGE_NAMES[name]} text ('{name}') of '{parent}' is empty"
             hint = "write the text; a missing translation is never filled in from the other language"
@@ -234,6 +244,8 @@ _EXPECTED = {
     "int_type": "a whole number",
     "int_from_float": "a whole number",
     "float_type": "a number",
+    "float_parsing": "a number",
+    "int_parsing": "a whole number",
     "bool_type": "true or false",
     "list_type": "a list ('- item' lines)",
     "dict_type": "fields (a mapping of 'name: value' lines)",
@@ -265,8 +277,8 @@ def _type_message(kind: str, value: Any, label: str, fallback: str) -> tuple[str
         return f"'{label}' is too long: {fallback.lower()}", "shorten it or split the entry"
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
-        if kind == "string_type" and isinstance(value, dict) and label.split(".")[-1] in ("name",):
-            expected = "text, or fr and en texts"
+        if label.split(".")[-1] == "name" and kind in ("string_type", "model_type", "model_attributes_type", "dict_type"):
+            expected = "text, or fr and en texts"  # a name may be one text for both languages
         hint = "put it in quotes" if kind == "string_type" and isinstance(value, (int, float, bool)) else ""
         if kind in ("model_type", "model_attributes_type", "dict_type") and isinstance(value, str):
             hint = "write it as 'fr: ...' and 'en: ...' on indented lines"

@@ -14,6 +14,7 @@ from typing import Callable, Protocol
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .typography import french_spacing
@@ -62,6 +63,8 @@ def _note_ref_rule(state: StateInline, silent: bool) -> bool:
 
 
 def _french_spacing_rule(state) -> None:
+    # Runs on each text token; punctuation right after a link or a note call
+    # starts its token, which french_spacing handles.
     for block in state.tokens:
         for token in block.children or ():
             if token.type == "text":
@@ -140,12 +143,15 @@ def _render_note_ref(self, tokens, idx, options, env) -> str:
 
 
 def _render_link_open(self, tokens, idx, options, env) -> str:
+    # Tokens are parsed once and rendered on many pages: never modify them here.
     token = tokens[idx]
     href = token.attrGet("href") or ""
     match = ENTRY_LINK.match(href)
     if match and not WEB_LINK.match(href):
-        token.attrSet("href", env["linker"].entry_url(match.group(1), match.group(2)))
-    return self.renderToken(tokens, idx, options, env)
+        href = env["linker"].entry_url(match.group(1), match.group(2))
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    return f'<a href="{escapeHtml(href)}"{title_attr}>'
 
 
 def _render_heading(open_: bool) -> Callable:

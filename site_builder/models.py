@@ -86,8 +86,8 @@ class Figure(_Model):
     """
 
     label: Text
-    value: Annotated[float, Field(strict=False)]
-    max: Annotated[Union[float, None], Field(strict=False)] = None
+    value: float
+    max: Union[float, None] = None
     unit: Annotated[str, Field(pattern=r"^([A-Z]{3}|percent|count)$")]
     approximate: bool = False
     date: Union[Date, None] = None
@@ -212,7 +212,7 @@ class NoteFile(_Model):
 
 class DataPoint(_Model):
     period: Date
-    value: Annotated[float, Field(strict=False)]
+    value: float
 
 
 class Dataset(_Model):

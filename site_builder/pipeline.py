@@ -46,14 +46,14 @@ class TemplateFailure(Exception):
 def check(content: Path, strict: bool = False) -> tuple[SiteContext, list[Problem]]:
     """Load, validate and resolve everything; raise ContentError on any error."""
     loaded, problems = load_content(content)
-    errors = [p for p in problems if p.severity == "error" or strict]
-    if errors or loaded.site is None:
-        raise ContentError(problems)
     library = Library.from_loaded(loaded)
     parser = ProseParser(LINKABLE)
+    # References are checked even when some files failed, so that one run
+    # reports every mistake; unused-note warnings would be noise then.
     links, found = resolve(library, parser)
-    problems += found
-    if any(p.severity == "error" or strict for p in problems):
+    load_failed = any(p.severity == "error" for p in problems) or library.site is None
+    problems += [p for p in found if not (load_failed and p.severity == "warning")]
+    if load_failed or any(p.severity == "error" or strict for p in problems):
         raise ContentError(problems)
     site = SiteContext(library, links, parser, library.site.base_url)
     return site, problems

@@ -19,6 +19,11 @@ def sitemap(keys: list[PageKey], base_url: str, languages: tuple[str, ...]) -> s
                 lines.append(f'    <xhtml:link rel="alternate" hreflang="{hreflang}" href={quoteattr(href)}/>')
             lines.append(f'    <xhtml:link rel="alternate" hreflang="x-default" href={quoteattr(absolute(base_url, ""))}/>')
             lines.append("  </url>")
+    root = absolute(base_url, "")
+    lines.append(f"  <url><loc>{escape(root)}</loc>")
+    for hreflang, href in [(lang, absolute(base_url, f"{lang}/")) for lang in languages] + [("x-default", root)]:
+        lines.append(f'    <xhtml:link rel="alternate" hreflang="{hreflang}" href={quoteattr(href)}/>')
+    lines.append("  </url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 

@@ -12,8 +12,8 @@ import re
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
-_BEFORE_COLON = re.compile(r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)")
-_BEFORE_TIGHT = re.compile(r"(?<=[^\s(\[])[ \u00a0\u202f]*([;!?])(?=\s|$|[)»\"”])")
+_BEFORE_COLON = re.compile(r"(?:(?<=\S)[ \u00a0\u202f]*|^[ \u00a0\u202f]+):(?=\s|$)")
+_BEFORE_TIGHT = re.compile(r"(?:(?<=[^\s(\[])[ \u00a0\u202f]*|^[ \u00a0\u202f]+)([;!?])(?=\s|$|[)»\"”])")
 _BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u00a0\u202f]*%")
 _OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")

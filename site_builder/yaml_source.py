@@ -208,7 +208,7 @@ class _Builder:
             key = key_node.value
             if key in seen:
                 first = seen[key].start_mark.line + 1
-                self.problem(key_node, f"duplicate field '{key}' (first defined on line {first})",
+                self.problem(key_node, f"duplicate field '{key}', first defined on line {first}",
                              "keep one and delete the other")
                 continue
             seen[key] = key_node

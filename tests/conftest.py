@@ -23,6 +23,12 @@ def minimal_site() -> Path:
 
 
 @pytest.fixture
+def templates_dir() -> Path:
+    """The project's templates (pass with --templates: tests run the CLI outside the project)."""
+    return ROOT / "templates"
+
+
+@pytest.fixture
 def site_copy(tmp_path: Path) -> Path:
     """A copy of the minimal site in `tmp_path/content`; tests run the CLI with cwd=tmp_path."""
     destination = tmp_path / "content"

@@ -117,7 +117,7 @@ sources: [example-report]
 def test_duplicate_key(site_copy, write_file, run_cli, tmp_path):
     write_file("equipment/example-missile.yaml", MISSILE_DUPLICATE_KEY)
     assert_reported(check(run_cli, tmp_path),
-                    "content/equipment/example-missile.yaml:4:1: error: duplicate field 'category' (first defined on line 3)"
+                    "content/equipment/example-missile.yaml:4:1: error: duplicate field 'category', first defined on line 3"
                     " (keep one and delete the other)")
 
 
@@ -404,8 +404,9 @@ NOT_A_DATE = "is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, with '~' after i
     ("2022-13", "'2022-13' has no month 13: months go from 01 to 12"),
     # A French-style date contains '/', so it must not be read as a range
     # and reported as "'15' is not a date".
-    ("15/06/2022", f"'15/06/2022' {NOT_A_DATE}"),
-])
+    ("15/06/2022", "'15/06/2022' is not a date or a range: write YYYY, YYYY-MM or YYYY-MM-DD, "
+                   "and a range as START/END, e.g. 2011/2013"),
+], ids=["words", "one-digit-month", "time", "month-13", "french-style"])
 def test_invalid_date_format(value, message, site_copy, write_file, run_cli, tmp_path):
     write_file("timeline/2022-06-example-delivery.yaml", DELIVERY_DATE.replace("<VALUE>", value))
     assert_reported(check(run_cli, tmp_path),
@@ -416,7 +417,7 @@ def test_invalid_date_format(value, message, site_copy, write_file, run_cli, tmp
     ("2023-02-30", "'2023-02-30' is impossible: February 2023 has 28 days"),
     ("2024-02-30", "'2024-02-30' is impossible: February 2024 has 29 days"),
     ("2022-06-31", "'2022-06-31' is impossible: June 2022 has 30 days"),
-])
+], ids=["2023-02-30", "2024-02-30", "2022-06-31"])
 def test_impossible_date(value, message, site_copy, write_file, run_cli, tmp_path):
     write_file("timeline/2022-06-example-delivery.yaml", DELIVERY_DATE.replace("<VALUE>", value))
     assert_reported(check(run_cli, tmp_path),
@@ -660,26 +661,58 @@ sources: [example-report]
 """
 
 
-def test_all_errors_of_all_files_reported_in_one_run_sorted(site_copy, write_file, run_cli, tmp_path):
-    # Written in an order that differs from both the loading order and the
-    # sorted order, mixing YAML, model, date and reference mistakes.
+def _assert_error_lines(result, expected: list[str]) -> None:
+    output = f"--- exit {result.returncode}\n--- stderr:\n{result.stderr}"
+    assert "Traceback" not in result.stderr + result.stdout, output
+    assert result.returncode == 1, output
+    assert error_lines(result.stderr) == expected, output
+
+
+JANE_KIND_ERROR = ("content/actors/jane-example.yaml:2:7: error: 'human' is not a valid kind"
+                   " (use one of: state, company, organisation, person)")
+JANE_THEMSE_ERROR = "content/actors/jane-example.yaml:11:1: error: unknown field 'themse' (did you mean 'themes'?)"
+MISSILE_OCTAL_ERROR = ("content/equipment/example-missile.yaml:12:15: error: ambiguous number '010': YAML 1.1 reads"
+                       " a leading 0 as octal (write it without the leading zero, or \"010\" in quotes for text)")
+DELIVERY_DATE_ERROR = (f"{DELIVERY_FILE}:2:7: error: '2023-02-30' is impossible: February 2023 has 28 days")
+AGREEMENT_ACTOR_ERROR = ("content/timeline/2008-example-agreement.yaml:14:10: error: unknown actor 'testlnd'"
+                         " (did you mean 'testland'?)")
+
+
+def test_all_load_errors_of_all_files_reported_in_one_run_sorted(site_copy, write_file, run_cli, tmp_path):
+    # Written in an order that differs from both the loading order (themes,
+    # timeline, equipment, actors...) and the sorted order; YAML-level, model
+    # and date mistakes; two mistakes in one file.
+    write_file("timeline/2022-06-example-delivery.yaml", DELIVERY_DATE.replace("<VALUE>", "2023-02-30"))
+    write_file("equipment/example-missile.yaml", MISSILE_QUANTITY.replace("<VALUE>", "010"))
+    write_file("actors/jane-example.yaml", JANE_TWO_MISTAKES)
+    _assert_error_lines(check(run_cli, tmp_path),
+                        [JANE_KIND_ERROR, JANE_THEMSE_ERROR, MISSILE_OCTAL_ERROR, DELIVERY_DATE_ERROR])
+
+
+def test_reference_errors_reported_in_the_same_run_as_load_errors(site_copy, write_file, run_cli, tmp_path):
+    # The same three broken files plus an unknown reference in a file that
+    # loads fine: the editor sees all five mistakes at once, not the reference
+    # one only after fixing the others. (None of the broken files is referred
+    # to, so no knock-on "unknown ..." error is expected.)
     write_file("timeline/2022-06-example-delivery.yaml", DELIVERY_DATE.replace("<VALUE>", "2023-02-30"))
     write_file("equipment/example-missile.yaml", MISSILE_QUANTITY.replace("<VALUE>", "010"))
     write_file("timeline/2008-example-agreement.yaml", AGREEMENT_UNKNOWN_ACTOR)
     write_file("actors/jane-example.yaml", JANE_TWO_MISTAKES)
-    result = check(run_cli, tmp_path)
-    output = f"--- exit {result.returncode}\n--- stderr:\n{result.stderr}"
-    assert "Traceback" not in result.stderr + result.stdout, output
-    assert result.returncode == 1, output
-    assert error_lines(result.stderr) == [
-        "content/actors/jane-example.yaml:2:7: error: 'human' is not a valid kind"
-        " (use one of: state, company, organisation, person)",
-        "content/actors/jane-example.yaml:11:1: error: unknown field 'themse' (did you mean 'themes'?)",
-        "content/equipment/example-missile.yaml:12:15: error: ambiguous number '010': YAML 1.1 reads a leading 0"
-        " as octal (write it without the leading zero, or \"010\" in quotes for text)",
-        "content/timeline/2008-example-agreement.yaml:14:10: error: unknown actor 'testlnd' (did you mean 'testland'?)",
-        "content/timeline/2022-06-example-delivery.yaml:2:7: error: '2023-02-30' is impossible: February 2023 has 28 days",
-    ], output
+    _assert_error_lines(check(run_cli, tmp_path),
+                        [JANE_KIND_ERROR, JANE_THEMSE_ERROR, MISSILE_OCTAL_ERROR, AGREEMENT_ACTOR_ERROR,
+                         DELIVERY_DATE_ERROR])
+
+
+def test_reference_errors_of_several_files_reported_in_one_run_sorted(site_copy, write_file, run_cli, tmp_path):
+    write_file("timeline/2022-06-example-delivery.yaml", _delivery_prose(en_note="[^nope]"))
+    write_file("timeline/2008-example-agreement.yaml", AGREEMENT_UNKNOWN_ACTOR)
+    write_file("actors/jane-example.yaml",
+               JANE_ID.replace("<VALUE>", "jane-example").replace("parent: example-institute", "parent: example-institut"))
+    _assert_error_lines(check(run_cli, tmp_path), [
+        "content/actors/jane-example.yaml:5:9: error: unknown actor 'example-institut' (did you mean 'example-institute'?)",
+        AGREEMENT_ACTOR_ERROR,
+        f"{DELIVERY_FILE}:10:7: error: unknown note 'nope'",
+    ])
 
 
 # --- a failed build changes nothing -------------------------------------------
@@ -692,8 +725,11 @@ def _tree(folder: Path) -> list[str]:
     return sorted(str(p.relative_to(folder)) + ("/" if p.is_dir() else "") for p in folder.rglob("*"))
 
 
-def test_failed_build_leaves_existing_build_untouched(site_copy, write_file, run_cli, tmp_path):
-    first = run_cli("build", "--content", "content", "--out", "build", cwd=tmp_path)
+def test_failed_build_leaves_existing_build_untouched(site_copy, write_file, run_cli, tmp_path, templates_dir):
+    def run_build():
+        return run_cli("build", "--content", "content", "--out", "build", "--templates", templates_dir, cwd=tmp_path)
+
+    first = run_build()
     assert "Traceback" not in first.stderr + first.stdout, first.stderr
     assert first.returncode == 0, first.stderr
     build = tmp_path / "build"
@@ -702,7 +738,7 @@ def test_failed_build_leaves_existing_build_untouched(site_copy, write_file, run
     siblings_before = sorted(p.name for p in tmp_path.iterdir())
 
     write_file("actors/jane-example.yaml", JANE_UNKNOWN_FIELD)
-    second = run_cli("build", "--content", "content", "--out", "build", cwd=tmp_path)
+    second = run_build()
     assert_reported(second, "content/actors/jane-example.yaml:11:1: error: unknown field 'themse' (did you mean 'themes'?)")
     assert _tree(build) == tree_before
     assert _snapshot(build) == before

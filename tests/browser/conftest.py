@@ -54,6 +54,7 @@ INDEX_PATHS: dict[str, dict[str, str]] = {
     "sources": {"fr": "/fr/sources/", "en": "/en/sources/"},
     "about": {"fr": "/fr/a-propos/", "en": "/en/about/"},
     "data": {"fr": "/fr/donnees/", "en": "/en/data/"},
+    "not-found": {"fr": "/fr/404.html", "en": "/en/404.html"},
 }
 # Entry pages: (section index to follow links from, or several to try in order).
 # The entry is the first link from there to a page one level below the section.
@@ -61,6 +62,8 @@ ENTRY_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
     "event": {"fr": ("/fr/chronologie/",), "en": ("/en/timeline/",)},
     "equipment": {"fr": ("/fr/equipements/",), "en": ("/en/equipment/",)},
     "actor": {"fr": ("/fr/acteurs/",), "en": ("/en/actors/",)},
+    "source": {"fr": ("/fr/sources/",), "en": ("/en/sources/",)},
+    "dataset": {"fr": ("/fr/donnees/",), "en": ("/en/data/",)},
     # A theme is linked from a themes index if there is one, else from home or the timeline.
     "theme": {"fr": ("/fr/themes/", "/fr/", "/fr/chronologie/"),
               "en": ("/en/themes/", "/en/", "/en/timeline/")},
@@ -69,26 +72,32 @@ ENTRY_SECTION: dict[str, dict[str, str]] = {
     "event": {"fr": "/fr/chronologie/", "en": "/en/timeline/"},
     "equipment": {"fr": "/fr/equipements/", "en": "/en/equipment/"},
     "actor": {"fr": "/fr/acteurs/", "en": "/en/actors/"},
+    "source": {"fr": "/fr/sources/", "en": "/en/sources/"},
+    "dataset": {"fr": "/fr/donnees/", "en": "/en/data/"},
     "theme": {"fr": "/fr/themes/", "en": "/en/themes/"},
 }
 # Every page type, in a stable order (used to parametrize tests).
 PAGE_TYPES = ("home", "timeline", "event", "equipment-index", "equipment", "actors-index",
-              "actor", "sources", "theme", "about", "data")
+              "actor", "sources", "source", "theme", "about", "data", "dataset", "not-found")
 PAGE_CASES = [(t, lang) for t in PAGE_TYPES for lang in LANGS]
-PAGE_IDS = [f"{t}-{lang}" for t, lang in PAGE_CASES]
 
 
 def pytest_generate_tests(metafunc):
-    """A test taking `page_type` and `lang` runs once per page type and language."""
+    """A test taking `page_type` and `lang` runs once per page type and language.
+
+    A test module may leave some page types out with `EXCLUDE_PAGE_TYPES = (...)`.
+    """
     if "page_type" in metafunc.fixturenames and "lang" in metafunc.fixturenames:
-        metafunc.parametrize(("page_type", "lang"), PAGE_CASES, ids=PAGE_IDS)
+        exclude = getattr(metafunc.module, "EXCLUDE_PAGE_TYPES", ())
+        cases = [(t, lang) for t, lang in PAGE_CASES if t not in exclude]
+        metafunc.parametrize(("page_type", "lang"), cases, ids=[f"{t}-{lang}" for t, lang in cases])
 
 
 def pytest_collection_modifyitems(items):
     """Everything under tests/browser/ is a browser test, even if a module forgets its mark."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if here in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
 
 

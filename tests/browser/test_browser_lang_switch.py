@@ -7,6 +7,9 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
+# The not-found page is served at any missing address; its switch is not a counterpart link.
+EXCLUDE_PAGE_TYPES = ("not-found",)
+
 
 def _norm(path: str) -> str:
     """'/fr/chronologie/index.html' and '/fr/chronologie/' are the same page."""

@@ -8,7 +8,9 @@ pytestmark = pytest.mark.browser
 PHONE_WIDTH = 375
 
 MEASURE = """() => {
-  const vw = window.innerWidth;
+  // The layout viewport's width (the phone's, given a device-width meta viewport), not
+  // innerWidth, which grows when mobile Chrome zooms out to fit an overflowing page.
+  const vw = document.documentElement.clientWidth;
   const overflowing = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
@@ -22,7 +24,7 @@ MEASURE = """() => {
     }
   }
   return {
-    innerWidth: vw,
+    innerWidth: window.innerWidth,
     clientWidth: document.documentElement.clientWidth,
     scrollWidth: document.documentElement.scrollWidth,
     overflowing: overflowing.slice(0, 20),
