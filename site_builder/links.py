@@ -104,10 +104,10 @@ class _Walker:
         if parsed is None:
             parsed = self.links.parsed[key] = self.parser.parse(text, lang)
         full = origin.prefix + path
-        for offset, message, hint in parsed.problems:
-            self.problems.append(Problem(origin.file.text_line_at(full, offset), message, hint))
+        for written, message, hint in parsed.problems:
+            self.problems.append(Problem(origin.file.find_in_value(full, written), message, hint))
         for ref in parsed.references:
-            position = origin.file.text_line_at(full, ref.line_offset)
+            position = origin.file.find_in_value(full, ref.written)
             if ref.kind == "web":
                 continue
             if ref.kind == "invalid":

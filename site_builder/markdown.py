@@ -33,14 +33,14 @@ class Reference:
 
     kind: str  # an entry kind, "note", or "web"/"invalid" for other link targets
     target: str
-    line_offset: int  # lines below the start of the field's text
+    written: str  # how it is written in the text, to find its line and column in the file
 
 
 @dataclass
 class ParsedProse:
     tokens: list[Token]
     references: list[Reference] = field(default_factory=list)
-    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line offset, message, hint)
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (text as written, message, hint)
 
 
 class Linker(Protocol):
@@ -97,30 +97,27 @@ class ProseParser:
         tokens = self.parsers[lang].parse(text, env)
         parsed = ParsedProse(tokens)
         for match in UNSAFE_LINK.finditer(text):
-            parsed.problems.append((text.count("\n", 0, match.start()), f"unsafe link target '{match.group(1)}:'",
+            parsed.problems.append((match.group(0)[1:], f"unsafe link target '{match.group(1)}:'",
                                     "link to an entry (kind:id) or a web address (https://...)"))
         for label in env.get("references", {}):
-            parsed.problems.append((0, f"link reference definition '[{label.lower()}]:' is not supported in prose",
+            parsed.problems.append((f"[{label.lower()}]:" if label.startswith("^") else "]:", f"link reference definition '[{label.lower()}]:' is not supported in prose",
                                     "define footnotes as notes in content/notes/ and cite them as [^note-id]"
                                     if label.startswith("^") else "write the link inline: [text](target)"))
-        line = 0
         for token in tokens:
-            if token.map:
-                line = token.map[0]
             for child in token.children or ():
                 if child.type == "note_ref":
-                    parsed.references.append(Reference("note", child.meta["id"], line))
+                    parsed.references.append(Reference("note", child.meta["id"], f"[^{child.meta['id']}]"))
                 elif child.type == "link_open":
-                    parsed.references.append(self._link_reference(child.attrGet("href") or "", line))
+                    parsed.references.append(self._link_reference(child.attrGet("href") or ""))
         return parsed
 
-    def _link_reference(self, href: str, line: int) -> Reference:
+    def _link_reference(self, href: str) -> Reference:
         if WEB_LINK.match(href):
-            return Reference("web", href, line)
+            return Reference("web", href, href)
         match = ENTRY_LINK.match(href)
         if match:
-            return Reference(match.group(1), match.group(2), line)
-        return Reference("invalid", href, line)
+            return Reference(match.group(1), match.group(2), f"({href}")
+        return Reference("invalid", href, f"({href}")
 
     def render(self, parsed: ParsedProse, lang: str, linker: Linker, heading_shift: int = 1) -> str:
         env = {"linker": linker, "heading_shift": heading_shift}

@@ -52,7 +52,7 @@ class SourceFile:
     data: Any = None
     values: dict[Path_, Position] = field(default_factory=dict)
     keys: dict[Path_, Position] = field(default_factory=dict)
-    literal_blocks: set[Path_] = field(default_factory=set)  # '|' scalars: text lines map 1:1 to file lines
+    lines: list[str] = field(default_factory=list)  # the file's text, to point inside long values
 
     def at(self, path: Path_) -> Position:
         """Position of the value at `path`, or of its nearest located ancestor."""
@@ -63,11 +63,16 @@ class SourceFile:
             path = path[:-1]
         return self.values.get((), Position(self.display, 1, 1))
 
-    def text_line_at(self, path: Path_, line_offset: int) -> Position:
-        """Position of a line inside a text value, exact for '|' blocks, else the value's start."""
+    def find_in_value(self, path: Path_, needle: str) -> Position:
+        """Where `needle` is written inside the text value at `path` (which may span
+        several lines, folded or not); the value's start if it cannot be found."""
         start = self.at(path)
-        if tuple(path) in self.literal_blocks:
-            return Position(start.file, start.line + 1 + line_offset, 1)
+        if not needle or not start.line:
+            return start
+        for index in range(start.line - 1, len(self.lines)):
+            column = self.lines[index].find(needle, start.column - 1 if index == start.line - 1 else 0)
+            if column >= 0:
+                return Position(start.file, index + 1, column + 1)
         return start
 
     def key_at(self, path: Path_) -> Position:
@@ -88,6 +93,7 @@ def load_file(path: Path, display: str) -> tuple[SourceFile, list[Problem]]:
     text, problem = _decode(raw, display)
     if problem:
         return source, [problem]
+    source.lines = text.split("\n")
     problems = _tab_indentation(text, display)
     if problems:
         return source, problems
@@ -191,8 +197,6 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if node.style == "|":
-            self.source.literal_blocks.add(path)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:

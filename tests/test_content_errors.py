@@ -607,13 +607,13 @@ def _delivery_prose(fr_link="equipment:example-drone", en_link="equipment:exampl
 
 
 @pytest.mark.parametrize("text, expected", [
-    # Position: the prose value, i.e. the '>-' after 'en:' (line 10) or 'fr:' (line 7), column 7.
+    # Position: where the link target is written, '(' included, inside the folded text.
     (_delivery_prose(en_link="equipment:example-dron"),
-     f"{DELIVERY_FILE}:10:7: error: unknown equipment 'example-dron' (did you mean 'example-drone'?)"),
+     f"{DELIVERY_FILE}:11:31: error: unknown equipment 'example-dron' (did you mean 'example-drone'?)"),
     (_delivery_prose(fr_link="actor:example-corpp"),
-     f"{DELIVERY_FILE}:7:7: error: unknown actor 'example-corpp' (did you mean 'example-corp'?)"),
+     f"{DELIVERY_FILE}:8:36: error: unknown actor 'example-corpp' (did you mean 'example-corp'?)"),
     (_delivery_prose(fr_link="event:no-such-event"),
-     f"{DELIVERY_FILE}:7:7: error: unknown event 'no-such-event'"),
+     f"{DELIVERY_FILE}:8:36: error: unknown event 'no-such-event'"),
 ], ids=["en-equipment", "fr-actor", "no-close-id"])
 def test_unknown_entry_in_markdown_link(text, expected, site_copy, write_file, run_cli, tmp_path):
     write_file("timeline/2022-06-example-delivery.yaml", text)
@@ -622,7 +622,7 @@ def test_unknown_entry_in_markdown_link(text, expected, site_copy, write_file, r
 
 def test_unknown_footnote(site_copy, write_file, run_cli, tmp_path):
     write_file("timeline/2022-06-example-delivery.yaml", _delivery_prose(en_note="[^nope]"))
-    assert_reported(check(run_cli, tmp_path), f"{DELIVERY_FILE}:10:7: error: unknown note 'nope'")
+    assert_reported(check(run_cli, tmp_path), f"{DELIVERY_FILE}:12:31: error: unknown note 'nope'")
 
 
 # --- several mistakes, one run ------------------------------------------------
@@ -711,7 +711,7 @@ def test_reference_errors_of_several_files_reported_in_one_run_sorted(site_copy,
     _assert_error_lines(check(run_cli, tmp_path), [
         "content/actors/jane-example.yaml:5:9: error: unknown actor 'example-institut' (did you mean 'example-institute'?)",
         AGREEMENT_ACTOR_ERROR,
-        f"{DELIVERY_FILE}:10:7: error: unknown note 'nope'",
+        f"{DELIVERY_FILE}:12:31: error: unknown note 'nope'",
     ])
 
 
