@@ -58,18 +58,24 @@ def _print_problems(problems: list[Problem], quiet: bool) -> None:
         print(f"{errors} error(s), {warnings} warning(s): nothing was written.", file=sys.stderr)
 
 
+def _logger(args: argparse.Namespace):
+    if args.verbose:
+        return lambda message: print(message, file=sys.stderr)
+    return lambda message: None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            site, problems = check(args.content, args.strict)
+            site, problems = check(args.content, args.strict, _logger(args))
             _print_problems(problems, args.quiet)
             if not args.quiet:
                 counts = ", ".join(f"{site.library.count(k)} {k}" for k in site.library.entries)
                 print(f"Content is valid: {counts}; {len(problems)} warning(s).")
             return 0
         options = BuildOptions(args.content, args.out, args.templates, args.base_url, args.strict)
-        report = build(options)
+        report = build(options, _logger(args))
         _print_problems(report.warnings, args.quiet)
         if not args.quiet:
             pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())

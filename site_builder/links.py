@@ -83,6 +83,10 @@ class _Walker:
             for index, item in enumerate(value):
                 self.value(item, owner, origin, path + (index,))
 
+    def known_ids(self, kind: str) -> list[str]:
+        """Ids to suggest from: valid entries and those whose file has errors."""
+        return [*self.library.entries[kind], *(id for k, id in self.library.broken if k == kind)]
+
     def reference(self, kind: str, target: str, owner: Key | None, position: Position) -> bool:
         if kind not in self.library.entries:
             self.problems.append(Problem(position, f"unknown kind of entry '{kind}'",
@@ -92,7 +96,7 @@ class _Walker:
             if (kind, target) in self.library.broken:
                 return False  # its own file's errors are reported already
             self.problems.append(Problem(position, f"unknown {kind} '{target}'",
-                                         did_you_mean(target, self.library.entries[kind])))
+                                         did_you_mean(target, self.known_ids(kind))))
             return False
         if owner is not None and owner != (kind, target):
             self.links.backlinks[(kind, target)].add(owner)
@@ -118,7 +122,7 @@ class _Walker:
                     if ("note", ref.target) in self.library.broken:
                         continue
                     self.problems.append(Problem(position, f"unknown note '{ref.target}'",
-                                                 did_you_mean(ref.target, self.library.entries["note"])))
+                                                 did_you_mean(ref.target, self.known_ids("note"))))
                 elif owner is not None and owner[0] == "note":
                     self.problems.append(Problem(position, "a note cannot cite another note",
                                                  "link to the source instead: [title](source:id)"))

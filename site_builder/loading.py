@@ -127,7 +127,13 @@ def validate(model_class: type[BaseModel], data: Any, source: SourceFile, prefix
     try:
         return model_class.model_validate(data), []
     except ValidationError as exc:
-        return None, [_problem(model_class, data, source, prefix, error) for error in exc.errors()]
+        errors = exc.errors()
+    problems = [_problem(model_class, data, source, prefix, error) for error in errors]
+    # 'titel' given and 'title' missing is one mistake: keep only the "did you mean" one.
+    suggested = {p.hint for p in problems if p.message.startswith("unknown field")}
+    return None, [p for p in problems
+                  if not (p.message.startswith("missing required field")
+                          and f"did you mean '{p.message.split(chr(39))[1]}'?" in suggested)]
 
 
 def _data_path(data: Any, loc: tuple) -> tuple:
@@ -196,7 +202,8 @@ def _problem(model_class: type[BaseModel], data: Any, source: SourceFile, prefix
             hint = "every text is written in both fr and en"
         else:
             message = f"missing required field '{name}'" + (f" in '{parent}'" if path[:-1] else "")
-        position = source.at(prefix + path[:-1])
+        # point at the field that lacks it ('summary:'), or the start of the entry
+        position = source.key_at(prefix + path[:-1]) if path[:-1] else source.at(prefix)
     elif kind == "extra_forbidden":
         message = f"unknown field '{name}'"
         hint = did_you_mean(name, _fields_at(model_class, path[:-1])) or \

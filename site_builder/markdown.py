@@ -71,11 +71,21 @@ def _french_spacing_rule(state) -> None:
                 token.content = french_spacing(token.content)
 
 
+def _attach_note_calls(state) -> None:
+    """A footnote call sticks to the word before it: 'drones [^n]' prints 'drones¹'."""
+    for block in state.tokens:
+        children = block.children or []
+        for previous, token in zip(children, children[1:]):
+            if token.type == "note_ref" and previous.type == "text":
+                previous.content = previous.content.rstrip()
+
+
 def make_parser(lang: str) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[lang]})
     md.enable(["replacements", "smartquotes"])
     md.disable(["image", "html_inline", "html_block"])
     md.inline.ruler.before("link", "note_ref", _note_ref_rule)
+    md.core.ruler.push("attach_note_calls", _attach_note_calls)
     if lang == "fr":
         md.core.ruler.push("french_spacing", _french_spacing_rule)
     md.add_render_rule("note_ref", _render_note_ref)

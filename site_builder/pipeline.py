@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -43,16 +44,29 @@ class TemplateFailure(Exception):
     """A template is missing or broken: a problem for whoever maintains templates/."""
 
 
-def check(content: Path, strict: bool = False) -> tuple[SiteContext, list[Problem]]:
+Log = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def check(content: Path, strict: bool = False, log: Log = _quiet) -> tuple[SiteContext, list[Problem]]:
     """Load, validate and resolve everything; raise ContentError on any error."""
+    started = time.perf_counter()
     loaded, problems = load_content(content)
     library = Library.from_loaded(loaded)
+    log(f"load+validate: {sum(len(e) for e in library.entries.values())} entries from {content} "
+        f"in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
     parser = ProseParser(LINKABLE)
     # References are checked even when some files failed, so that one run
     # reports every mistake; unused-note warnings would be noise then.
     links, found = resolve(library, parser)
     load_failed = any(p.severity == "error" for p in problems) or library.site is None
     problems += [p for p in found if not (load_failed and p.severity == "warning")]
+    log(f"resolve: {len(links.parsed)} prose texts, {sum(len(v) for v in links.backlinks.values())} links "
+        f"in {time.perf_counter() - started:.2f} s")
     if load_failed or any(p.severity == "error" or strict for p in problems):
         raise ContentError(problems)
     site = SiteContext(library, links, parser, library.site.base_url)
@@ -64,7 +78,10 @@ def render_site(site: SiteContext, templates: Path) -> dict[str, bytes]:
     if not (templates / "base.html").is_file():
         raise TemplateFailure(f"{templates}: templates folder not found or incomplete (no base.html); "
                               "pass --templates with the folder that holds the site's templates")
-    renderer = Renderer.create(site, templates)
+    try:
+        renderer = Renderer.create(site, templates)
+    except OSError as exc:
+        raise TemplateFailure(f"{exc.filename}: cannot read the interface translations: {exc.strerror}") from exc
     files: dict[str, bytes] = {}
     try:
         for key, lang in iter_pages(site):
@@ -99,13 +116,17 @@ def _template_position(exc: Exception) -> str:
     return found
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
     started = time.perf_counter()
-    site, problems = check(options.content, options.strict)
+    site, problems = check(options.content, options.strict, log)
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
+    step = time.perf_counter()
     files = render_site(site, options.templates)
+    log(f"render: {len(files)} files in {time.perf_counter() - step:.2f} s")
+    step = time.perf_counter()
     write_site(files, options.out)
+    log(f"write: {options.out} replaced in {time.perf_counter() - step:.2f} s")
     pages = {lang: sum(1 for path in files if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
     return BuildReport(pages=pages, files=len(files), warnings=[p for p in problems if p.severity == "warning"],
                        seconds=time.perf_counter() - started)

@@ -45,7 +45,7 @@ class Renderer:
     def create(cls, site: SiteContext, templates: Path) -> "Renderer":
         environments, formatters = {}, {}
         for lang in LANGUAGES:
-            translations = load_translations(templates / "locale", lang)
+            translations = load_translations(templates / "locale", lang)  # OSError/ValueError: see render_site
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(templates),
                 autoescape=True,

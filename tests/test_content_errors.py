@@ -347,9 +347,9 @@ sources: [example-report]
 
 def test_missing_en_in_prose(site_copy, write_file, run_cli, tmp_path):
     write_file("actors/jane-example.yaml", JANE_MISSING_EN)
-    # Position: the 'summary' mapping, whose first key is on line 7, column 3.
+    # Position: the 'summary:' key that lacks its English text (line 6).
     assert_reported(check(run_cli, tmp_path),
-                    "content/actors/jane-example.yaml:7:3: error: missing English text ('en') in 'summary'"
+                    "content/actors/jane-example.yaml:6:1: error: missing English text ('en') in 'summary'"
                     " (every text is written in both fr and en)")
 
 

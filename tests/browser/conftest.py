@@ -79,7 +79,9 @@ ENTRY_SECTION: dict[str, dict[str, str]] = {
 # Every page type, in a stable order (used to parametrize tests).
 PAGE_TYPES = ("home", "timeline", "event", "equipment-index", "equipment", "actors-index",
               "actor", "sources", "source", "theme", "about", "data", "dataset", "not-found")
-PAGE_CASES = [(t, lang) for t in PAGE_TYPES for lang in LANGS]
+# Language-neutral pages (the root language chooser) run once, with lang None.
+NEUTRAL_PATHS = {"root": "/"}
+PAGE_CASES = [(t, None) for t in NEUTRAL_PATHS] + [(t, lang) for t in PAGE_TYPES for lang in LANGS]
 
 
 def pytest_generate_tests(metafunc):
@@ -90,7 +92,7 @@ def pytest_generate_tests(metafunc):
     if "page_type" in metafunc.fixturenames and "lang" in metafunc.fixturenames:
         exclude = getattr(metafunc.module, "EXCLUDE_PAGE_TYPES", ())
         cases = [(t, lang) for t, lang in PAGE_CASES if t not in exclude]
-        metafunc.parametrize(("page_type", "lang"), cases, ids=[f"{t}-{lang}" for t, lang in cases])
+        metafunc.parametrize(("page_type", "lang"), cases, ids=[f"{t}-{lang}" if lang else t for t, lang in cases])
 
 
 def pytest_collection_modifyitems(items):
@@ -286,7 +288,9 @@ class SitePages:
     def path(self, page_type: str, lang: str) -> str:
         key = (page_type, lang)
         if key not in self._cache:
-            if page_type in INDEX_PATHS:
+            if page_type in NEUTRAL_PATHS:
+                self._cache[key] = NEUTRAL_PATHS[page_type]
+            elif page_type in INDEX_PATHS:
                 self._cache[key] = INDEX_PATHS[page_type][lang]
             elif page_type in ENTRY_SOURCES:
                 self._cache[key] = self._discover_entry(page_type, lang)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def _shoot(page, pages, page_type, lang, device):
     pages.goto(page, pages.path(page_type, lang))
     pages.screenshots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(pages.screenshots / f"{page_type}-{lang}-{device}.png"), full_page=True)
+    page.screenshot(path=str(pages.screenshots / f"{page_type}-{lang or 'neutral'}-{device}.png"), full_page=True)
 
 
 def test_screenshot_desktop(desktop_page, pages, page_type, lang):
