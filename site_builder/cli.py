@@ -7,12 +7,15 @@ a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime
 import re
 import sys
 from pathlib import Path
 
 from .errors import ContentError, Problem
 from .pipeline import BuildOptions, TemplateFailure, build, check
+from .scaffold import TEMPLATES, ScaffoldError, new_entry
+from .schema import write_schemas
 from .write import OutputError
 
 
@@ -39,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
                            help="absolute URL the site is published at (default: base_url in site.yaml)")
     check_cmd = commands.add_parser("check", help="validate the content; write nothing")
     common(check_cmd)
+
+    new_cmd = commands.add_parser("new", help="write a new entry file with every field of its kind")
+    new_cmd.add_argument("kind", choices=sorted(TEMPLATES), metavar="KIND", help="one of: " + ", ".join(sorted(TEMPLATES)))
+    new_cmd.add_argument("id", metavar="ID", help="the new entry's id (lowercase letters, digits, hyphens)")
+    new_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    new_cmd.add_argument("--schemas", type=Path, default=Path("schemas"), metavar="DIR")
+
+    schema_cmd = commands.add_parser("schema", help="write the JSON Schemas of every kind of content file")
+    schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR")
     return parser
 
 
@@ -66,6 +78,18 @@ def _logger(args: argparse.Namespace):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "new":
+        try:
+            path = new_entry(args.kind, args.id, args.content, args.schemas, datetime.date.today().year)
+        except ScaffoldError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"Created {path}: fill in both languages and cite a source, then run site-builder check.")
+        return 0
+    if args.command == "schema":
+        written = write_schemas(args.out)
+        print(f"Wrote {len(written)} schemas to {args.out}/")
+        return 0
     try:
         if args.command == "check":
             site, problems = check(args.content, args.strict, _logger(args))

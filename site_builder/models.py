@@ -37,8 +37,10 @@ class _Model(BaseModel):
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80,
                             description="Lowercase ASCII letters, digits and single hyphens, e.g. 'iai' or 'barak-mx'.")]
-NonEmpty = Annotated[str, AfterValidator(_not_blank), Field(max_length=100_000)]
-ShortText = Annotated[str, AfterValidator(_not_blank), Field(max_length=500)]
+# The pattern only informs the JSON Schema (editors' tooling); the validator gives the build's message.
+_NOT_BLANK_SCHEMA = {"pattern": r"\S"}
+NonEmpty = Annotated[str, AfterValidator(_not_blank), Field(max_length=100_000, json_schema_extra=_NOT_BLANK_SCHEMA)]
+ShortText = Annotated[str, AfterValidator(_not_blank), Field(max_length=500, json_schema_extra=_NOT_BLANK_SCHEMA)]
 
 
 class Text(_Model):

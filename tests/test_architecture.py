@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).parent.parent / "site_builder"
 LAYERS = [
     {"errors", "dates", "typography", "urls"},
     {"yaml_source", "models", "i18n", "sitemap", "write"},
-    {"loading", "markdown"},
+    {"loading", "markdown", "schema"},
+    {"scaffold"},
     {"library"},
     {"links"},
     {"views"},
