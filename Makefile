@@ -3,6 +3,8 @@
 #   make site    build the site into build/ (creates .venv and installs the package if needed)
 #   make test    install test tools (Python test extras, Debian chromium, Java, npm tools) and
 #                run the whole pytest suite, browser tests included
+#   make translations   update the French interface catalog after changing templates
+#   make schemas        regenerate the JSON Schemas of content files after changing models
 #   make clean   remove build output, test artifacts and caches
 #   make distclean   also remove .venv and node_modules
 #
@@ -22,7 +24,7 @@ PORT ?= 8000
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS='-k lang_switch -x'
 PYTEST_ARGS ?=
 
-.PHONY: site test clean distclean system-deps
+.PHONY: site test clean distclean system-deps translations schemas
 
 # --- Python environment ------------------------------------------------------
 
@@ -85,8 +87,18 @@ test: $(STAMP_TEST) $(STAMP_NPM) system-deps
 	fi; \
 	exit $$status
 
+# Interface strings: extract them from templates and code, merge into the French catalog.
+# Then translate the new entries in templates/locale/fr/LC_MESSAGES/messages.po.
+translations: $(STAMP_PKG)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -o templates/locale/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel update -i templates/locale/messages.pot -d templates/locale -l fr --ignore-obsolete
+
+# JSON Schemas of the content files, regenerated from the models.
+schemas: $(STAMP_PKG)
+	$(BIN)/site-builder schema --out schemas
+
 clean:
-	rm -rf build build.*/ test-artifacts .pytest_cache .hypothesis
+	rm -rf build build.*/ .build.*/ test-artifacts .pytest_cache .hypothesis
 	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 distclean: clean

@@ -50,7 +50,7 @@ def _run_cli(*args: str | os.PathLike, cwd: str | os.PathLike, timeout: float = 
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run_cli() -> Callable[..., subprocess.CompletedProcess]:
     """`run_cli("check", "--content", "content", cwd=tmp_path)` -> CompletedProcess (text)."""
     return _run_cli

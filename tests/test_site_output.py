@@ -14,11 +14,10 @@ BASE = "https://example.org/dynamics/"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, minimal_site_module) -> Path:
-    from conftest import _run_cli
+def built(tmp_path_factory, minimal_site_module, run_cli) -> Path:
     work = tmp_path_factory.mktemp("site")
     shutil.copytree(minimal_site_module, work / "content")
-    result = _run_cli("build", "--content", "content", "--out", "build",
+    result = run_cli("build", "--content", "content", "--out", "build",
                       "--templates", str(Path(__file__).parent.parent / "templates"), cwd=work)
     assert result.returncode == 0, result.stderr
     return work / "build"

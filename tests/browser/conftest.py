@@ -216,22 +216,21 @@ class _LinkParser(HTMLParser):
     def __init__(self):
         super().__init__()
         self.links: list[str] = []
-        self.lang_switch: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag != "a":
             return
-        attrs = dict(attrs)
-        href = attrs.get("href")
-        if not href:
-            return
-        self.links.append(href)
-        if "lang-switch" in (attrs.get("class") or "").split():
-            self.lang_switch.append(href)
+        href = dict(attrs).get("href")
+        if href:
+            self.links.append(href)
 
 
 class SitePages:
     """Paths of one page per type and language, found as a reader would: by following links."""
+
+    other = OTHER
+    axe_js = AXE_JS
+    screenshots = SCREENSHOTS
 
     def __init__(self, base_url: str):
         self.base_url = base_url
@@ -257,10 +256,6 @@ class SitePages:
                     paths.append(parts.path)
             self._links[path] = paths
         return self._links[path]
-
-    other = OTHER
-    axe_js = AXE_JS
-    screenshots = SCREENSHOTS
 
     @staticmethod
     def goto(page, path: str):
@@ -298,7 +293,8 @@ class SitePages:
                 raise KeyError(page_type)
         return self._cache[key]
 
-    def _discover_entry(self, page_type: str, lang: str) -> str:
+    def _entry_links(self, page_type: str, lang: str) -> list[str]:
+        """Entry pages of this type linked from the first of its start pages that has any."""
         section = ENTRY_SECTION[page_type][lang]
         pattern = re.compile("^" + re.escape(section) + r"[^/]+/(index\.html)?$")
         tried = []
@@ -310,10 +306,24 @@ class SitePages:
                 continue
             found = [p for p in links if pattern.match(p)]
             if found:
-                return found[0]
+                return found
             tried.append(start)
         pytest.fail(f"no {page_type} page found in {lang}: no link matching {section}<id>/ "
                     f"on {', '.join(tried)}")
+
+    def _discover_entry(self, page_type: str, lang: str) -> str:
+        """The first entry linked from its index (in French order) that both languages list,
+        so that both languages test the same entry."""
+        links = {code: self._entry_links(page_type, code) for code in LANGS}
+        ids = {code: [_entry_id(p) for p in paths] for code, paths in links.items()}
+        common = [entry for entry in ids["fr"] if entry in ids["en"]]
+        if not common:
+            return links[lang][0]
+        return links[lang][ids[lang].index(common[0])]
+
+
+def _entry_id(path: str) -> str:
+    return path.removesuffix("index.html").rstrip("/").rsplit("/", 1)[-1]
 
 
 @pytest.fixture(scope="session")
