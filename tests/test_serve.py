@@ -1,0 +1,167 @@
+"""`site-builder serve`: the editor's preview server, run as a real subprocess.
+
+It builds, serves on 127.0.0.1, rebuilds when content changes, shows an error
+page while the content is broken, and stops cleanly on Ctrl-C. The live-reload
+script is added to served pages only, never to the build on disk.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Callable, Iterator
+
+from site_builder.errors import Position, Problem
+from site_builder.serve import Outcome, error_page, inject_reload
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 20.0
+EVENT_PAGE = "/en/timeline/2008-example-agreement/"
+EVENT_FILE = "timeline/2008-example-agreement.yaml"
+
+
+class Server:
+    def __init__(self, process: subprocess.Popen, port: int, stdout: Path, stderr: Path):
+        self.process, self.port, self.stdout, self.stderr = process, port, stdout, stderr
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url(path), timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8")
+
+    def wait_for_page(self, path: str, condition: Callable[[str], bool], what: str) -> tuple[int, str]:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            status, body = self.get(path)
+            if condition(body):
+                return status, body
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{path} never showed {what} within {TIMEOUT} s; last body:\n{body}\n"
+                                     f"stdout:\n{self.stdout.read_text()}\nstderr:\n{self.stderr.read_text()}")
+            time.sleep(0.2)
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=TIMEOUT)
+
+
+@contextlib.contextmanager
+def serving(tmp_path: Path, templates: Path) -> Iterator[Server]:
+    """`python -m site_builder serve --port 0` on tmp_path/content; killed at the end if still running."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
+               PYTHONIOENCODING="utf-8", NO_COLOR="1")
+    stdout, stderr = tmp_path / "serve.out", tmp_path / "serve.err"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "site_builder", "serve", "--port", "0", "--content", "content",
+             "--out", "build", "--templates", str(templates)],
+            cwd=tmp_path, stdout=out, stderr=err, env=env)
+    try:
+        yield Server(process, _read_port(process, stdout, stderr), stdout, stderr)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _read_port(process: subprocess.Popen, stdout: Path, stderr: Path) -> int:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", stdout.read_text(encoding="utf-8"))
+        if found:
+            return int(found.group(1))
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise AssertionError(f"serve printed no address; stdout:\n{stdout.read_text()}\nstderr:\n{stderr.read_text()}")
+
+
+def _next_generation(stream, after: str) -> str:
+    """Read Server-Sent Events until a `data:` line other than `after`."""
+    for raw in stream:
+        line = raw.decode("utf-8").strip()
+        if line.startswith("data:") and line != after:
+            return line
+    raise AssertionError("the reload stream ended")
+
+
+def test_serve_rebuilds_shows_errors_and_stops_cleanly(site_copy: Path, templates_dir: Path, tmp_path: Path):
+    event = site_copy / EVENT_FILE
+    original = event.read_text(encoding="utf-8")
+    with serving(tmp_path, templates_dir) as server:
+        status, body = server.get(EVENT_PAGE)
+        assert status == 200 and "First example agreement" in body
+        assert "/__reload" in body  # served pages reload themselves
+
+        # The reload stream announces a new build after an edit; the page shows the edit.
+        with urllib.request.urlopen(server.url("/__reload"), timeout=TIMEOUT) as stream:
+            first = _next_generation(stream, after="")
+            event.write_text(original.replace("First example agreement", "Revised example agreement"),
+                             encoding="utf-8")
+            assert _next_generation(stream, after=first) != first
+        server.wait_for_page(EVENT_PAGE, lambda b: "Revised example agreement" in b, "the edited title")
+
+        # A content error replaces every page with the list of problems, file:line:col first.
+        event.write_text(original.replace("date: 2008~", "date: 2008-02-30"), encoding="utf-8")
+        status, body = server.wait_for_page(EVENT_PAGE, lambda b: "The content has errors" in b, "the error page")
+        assert status == 500
+        assert "Le contenu comporte des erreurs" in body
+        assert "timeline/2008-example-agreement.yaml:2:7" in body
+        assert "February 2008 has 29 days" in body
+        assert "First example agreement" not in body and "Revised example agreement" not in body
+        assert "/__reload" in body  # it reloads itself once fixed
+        status, home = server.get("/fr/")
+        assert status == 500 and "The content has errors" in home
+        assert "2008-example-agreement.yaml:2:7" in server.stderr.read_text(encoding="utf-8")  # terminal too
+
+        # Fixing it brings the page back.
+        event.write_text(original, encoding="utf-8")
+        status, body = server.wait_for_page(EVENT_PAGE, lambda b: "First example agreement" in b, "the page again")
+        assert status == 200 and "The content has errors" not in body
+
+        assert server.interrupt() == 0
+        assert "Traceback" not in server.stderr.read_text(encoding="utf-8")
+
+
+def test_build_on_disk_has_no_reload_script(site_copy: Path, templates_dir: Path, tmp_path: Path):
+    with serving(tmp_path, templates_dir) as server:
+        status, body = server.get("/en/")
+        assert status == 200 and "EventSource" in body
+        pages = list((tmp_path / "build").rglob("*.html"))
+        assert pages
+        assert not [p for p in pages if b"EventSource" in p.read_bytes() or b"__reload" in p.read_bytes()]
+        assert server.interrupt() == 0
+
+
+def test_missing_page_is_the_site_404_with_reload(site_copy: Path, templates_dir: Path, tmp_path: Path):
+    with serving(tmp_path, templates_dir) as server:
+        status, body = server.get("/en/no-such-page/")
+        assert status == 404 and "/__reload" in body
+        assert server.get("/assets/style.css")[0] == 200
+        assert server.interrupt() == 0
+
+
+def test_error_page_escapes_everything():
+    problem = Problem(Position("content/<x>.yaml", 3, 1), "unknown actor '<script>alert(1)</script>'",
+                      hint="did you mean '<b>'?")
+    page = error_page(Outcome(2, problems=(problem,))).decode("utf-8")
+    assert "<script>" not in page and "<b>" not in page and "<x>" not in page
+    assert "content/&lt;x&gt;.yaml:3:1" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "The content has errors / " in page and "Le contenu comporte des erreurs" in page
+
+
+def test_reload_script_goes_before_the_last_body_end():
+    page = inject_reload(b"<html><body><p>x</p></BODY></html>", 7).decode("utf-8")
+    assert page.index('"7"') < page.index("</BODY>") and page.endswith("</BODY></html>")
