@@ -16,6 +16,7 @@ from .errors import ContentError, Problem
 from .pipeline import BuildOptions, TemplateFailure, build, check
 from .scaffold import TEMPLATES, ScaffoldError, new_entry
 from .schema import write_schemas
+from .serve import serve
 from .write import OutputError
 
 
@@ -40,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="templates, static assets and catalogs (default: templates)")
     build_cmd.add_argument("--base-url", metavar="URL", type=_url,
                            help="absolute URL the site is published at (default: base_url in site.yaml)")
+    build_cmd.add_argument("--no-search", dest="search", action="store_false",
+                           help="skip the full-text search index (faster; the search page then only links to the indexes)")
     check_cmd = commands.add_parser("check", help="validate the content; write nothing")
     common(check_cmd)
 
@@ -51,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
 
     schema_cmd = commands.add_parser("schema", help="write the JSON Schemas of every kind of content file")
     schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR")
+
+    serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild when files change")
+    serve_cmd.add_argument("--port", type=_port, default=8000, metavar="N",
+                           help="port on 127.0.0.1 (default: 8000; 0 picks a free port)")
+    serve_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    serve_cmd.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
+    serve_cmd.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
     return parser
 
 
@@ -58,6 +68,12 @@ def _url(value: str) -> str:
     if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
         raise argparse.ArgumentTypeError(f"'{value}' is not an absolute http(s) URL, e.g. https://example.org/explainer/")
     return value
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number (0 to 65535; 0 picks a free port)")
+    return int(value)
 
 
 def _print_problems(problems: list[Problem], quiet: bool) -> None:
@@ -86,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Created {path}: fill in both languages and cite a source, then run site-builder check.")
         return 0
+    if args.command == "serve":
+        return serve(BuildOptions(args.content, args.out, args.templates), args.port)
     if args.command == "schema":
         written = write_schemas(args.out)
         print(f"Wrote {len(written)} schemas to {args.out}/")
@@ -98,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                 counts = ", ".join(f"{site.library.count(k)} {k}" for k in site.library.entries)
                 print(f"Content is valid: {counts}; {len(problems)} warning(s).")
             return 0
-        options = BuildOptions(args.content, args.out, args.templates, args.base_url, args.strict)
+        options = BuildOptions(args.content, args.out, args.templates, args.base_url, args.strict, args.search)
         report = build(options, _logger(args))
         _print_problems(report.warnings, args.quiet)
         if not args.quiet:

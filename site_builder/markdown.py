@@ -44,6 +44,7 @@ class ParsedProse:
 
 
 class Linker(Protocol):
+    def anchor_label(self) -> str: ...
     def entry_url(self, kind: str, id: str) -> str: ...
     def cite(self, note_id: str) -> tuple[int, str]: ...  # (number on the page, anchor id of this call)
     def note_href(self, note_id: str) -> str: ...
@@ -92,6 +93,8 @@ def make_parser(lang: str) -> MarkdownIt:
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("heading_open", _render_heading(open_=True))
     md.add_render_rule("heading_close", _render_heading(open_=False))
+    md.add_render_rule("paragraph_open", _render_paragraph(open_=True))
+    md.add_render_rule("paragraph_close", _render_paragraph(open_=False))
     return md
 
 
@@ -129,8 +132,10 @@ class ProseParser:
             return Reference(match.group(1), match.group(2), f"({href}")
         return Reference("invalid", href, f"({href}")
 
-    def render(self, parsed: ParsedProse, lang: str, linker: Linker, heading_shift: int = 1) -> str:
-        env = {"linker": linker, "heading_shift": heading_shift}
+    def render(self, parsed: ParsedProse, lang: str, linker: Linker, heading_shift: int = 1, anchor: str = "") -> str:
+        """`anchor` names the field ('body'): its top-level paragraphs and headings then get
+        ids 'body-1', 'body-2'... counted by position, hence the same in both languages."""
+        env = {"linker": linker, "heading_shift": heading_shift, "anchor": anchor, "blocks": 0}
         return self.parsers[lang].renderer.render(parsed.tokens, self.parsers[lang].options, env)
 
     def render_inline(self, parsed: ParsedProse, lang: str, linker: Linker) -> str:
@@ -161,8 +166,39 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     return f'<a href="{escapeHtml(href)}"{title_attr}>'
 
 
+def _block_anchor(token: Token, env: dict) -> str:
+    """The id of a top-level block when the field asked for anchors, else ''."""
+    if not env.get("anchor") or token.level != 0:
+        return ""
+    env["blocks"] += 1
+    env["current"] = f"{env['anchor']}-{env['blocks']}"
+    return env["current"]
+
+
+def _anchor_link(env: dict) -> str:
+    anchor = env.pop("current", "")
+    if not anchor:
+        return ""
+    label = escapeHtml(env["linker"].anchor_label())
+    return f'<a class="anchor" href="#{anchor}" aria-label="{label}" title="{label}">#</a>'
+
+
 def _render_heading(open_: bool) -> Callable:
     def render(self, tokens, idx, options, env) -> str:
         level = min(6, int(tokens[idx].tag[1]) + env.get("heading_shift", 1))
-        return f"<h{level}>" if open_ else f"</h{level}>\n"
+        if open_:
+            anchor = _block_anchor(tokens[idx], env)
+            return f'<h{level} id="{anchor}">' if anchor else f"<h{level}>"
+        return f"{_anchor_link(env)}</h{level}>\n"
+    return render
+
+
+def _render_paragraph(open_: bool) -> Callable:
+    def render(self, tokens, idx, options, env) -> str:
+        if tokens[idx].hidden:  # paragraphs inside tight lists print no <p>
+            return ""
+        if open_:
+            anchor = _block_anchor(tokens[idx], env)
+            return f'<p id="{anchor}">' if anchor else "<p>"
+        return f"{_anchor_link(env)}</p>\n"
     return render

@@ -13,11 +13,13 @@ from typing import Callable
 import jinja2
 
 from .errors import ContentError, Position, Problem
+from .exports import export_files
 from .library import Library
 from .links import LINKABLE, Links, resolve
 from .loading import load_content
 from .markdown import ProseParser
 from .render import LANGUAGES, Renderer, iter_pages, page_keys
+from .search import index_site
 from .sitemap import robots, sitemap
 from .views import SiteContext
 from .write import write_site
@@ -30,6 +32,7 @@ class BuildOptions:
     templates: Path
     base_url: str | None = None
     strict: bool = False  # warnings count as errors
+    search: bool = True  # build the Pagefind search index (off: faster builds, no search)
 
 
 @dataclass
@@ -98,6 +101,10 @@ def render_site(site: SiteContext, templates: Path) -> dict[str, bytes]:
     keys = page_keys(site)
     files["sitemap.xml"] = sitemap(keys, site.base_url, LANGUAGES).encode("utf-8")
     files["robots.txt"] = robots(site.base_url).encode("utf-8")
+    for path, data in export_files(site.library, site.base_url).items():  # data/*.json|csv downloads
+        if path in files:
+            raise TemplateFailure(f"a data file and a page would both be written to {path}")
+        files[path] = data
     static = templates / "static"
     for asset in sorted(static.rglob("*")) if static.is_dir() else []:
         if asset.is_file():
@@ -125,7 +132,13 @@ def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
     files = render_site(site, options.templates)
     log(f"render: {len(files)} files in {time.perf_counter() - step:.2f} s")
     step = time.perf_counter()
-    write_site(files, options.out)
+
+    def index(staging: Path) -> None:  # before the swap: build/ never lacks its index
+        started_index = time.perf_counter()
+        index_site(staging)
+        log(f"search: Pagefind index in {time.perf_counter() - started_index:.2f} s")
+
+    write_site(files, options.out, postprocess=index if options.search else None)
     log(f"write: {options.out} replaced in {time.perf_counter() - step:.2f} s")
     pages = {lang: sum(1 for path in files if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
     return BuildReport(pages=pages, files=len(files), warnings=[p for p in problems if p.severity == "warning"],

@@ -13,13 +13,14 @@ from typing import Any, Iterator
 
 import jinja2
 
+from .exports import EXPORTS, orders_per_year
 from .i18n import Formatter, load_translations
 from .urls import ENTRY_KINDS, PageKey
 from .views import PageView, SiteContext, sort_text
 
 LANGUAGES = ("fr", "en")
 TEMPLATES = {
-    "home": "home.html", "about": "about.html", "not-found": "404.html",
+    "home": "home.html", "about": "about.html", "search": "search.html", "not-found": "404.html",
     "event": ("timeline.html", "event.html"), "equipment": ("equipment_index.html", "equipment.html"),
     "actor": ("actor_index.html", "actor.html"), "source": ("sources_index.html", "source.html"),
     "theme": ("theme_index.html", "theme.html"), "dataset": ("data_index.html", "dataset.html"),
@@ -28,7 +29,7 @@ TEMPLATES = {
 
 def page_keys(site: SiteContext) -> list[PageKey]:
     """Every page of the site, the same in both languages."""
-    keys = [PageKey("home"), PageKey("about"), PageKey("not-found")]
+    keys = [PageKey("home"), PageKey("about"), PageKey("search"), PageKey("not-found")]
     for kind in ENTRY_KINDS:
         keys.append(PageKey(kind))
         keys.extend(PageKey(kind, entry.id) for entry in site.library.all(kind))
@@ -89,13 +90,17 @@ def _special_context(kind: str, site: SiteContext, page: PageView) -> dict[str, 
 def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, Any]:
     lib = site.library
     if kind == "event":
-        return {"years": events_by_year(lib.all("event"))}
+        items = timeline_items(lib)
+        actor_ids = sorted({a for item in items for a in item.actors}, key=lambda a: sort_text(page.name_of("actor", a)))
+        theme_ids = sorted({t for item in items for t in item.themes}, key=lambda t: sort_text(page.name_of("theme", t)))
+        return {"years": by_year(items), "filter_actors": actor_ids, "filter_themes": theme_ids}
     if kind == "equipment":
         groups = defaultdict(list)
         for item in lib.all("equipment"):
             groups[item.category].append(item)
         return {"groups": [(category, sorted(items, key=lambda i: sort_text(page.text(i.name))))
-                           for category, items in sorted(groups.items(), key=lambda g: sort_text(page.category_label(g[0])))]}
+                           for category, items in sorted(groups.items(), key=lambda g: sort_text(page.category_label(g[0])))],
+                "orders": [item for item in timeline_items(lib) if item.kind == "order"]}
     if kind == "actor":
         order = ("state", "organisation", "company", "person")
         groups = defaultdict(list)
@@ -111,14 +116,45 @@ def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, An
     if kind == "theme":
         return {"themes": sorted(lib.all("theme"), key=lambda t: sort_text(page.text(t.title)))}
     if kind == "dataset":
-        return {"datasets": sorted(lib.all("dataset"), key=lambda d: sort_text(page.text(d.title)))}
+        return {"datasets": sorted(lib.all("dataset"), key=lambda d: sort_text(page.text(d.title))),
+                "orders_by_year": orders_per_year(lib), "downloads": EXPORTS}
     raise KeyError(kind)
 
 
-def events_by_year(events: list[Any]) -> list[tuple[int, list[Any]]]:
-    groups: dict[int, list[Any]] = defaultdict(list)
-    for event in sorted(events, key=lambda e: (e.date.sort_key(), e.id)):
-        groups[event.date.year].append(event)
+@dataclass(frozen=True)
+class TimelineItem:
+    """An event, or an arms order read from an equipment item, placed in time."""
+
+    kind: str  # "event" or "order"
+    entry: Any  # the Event, or the Equipment holding the order
+    year: int
+    sort_key: tuple
+    themes: tuple[str, ...]
+    actors: tuple[str, ...]
+    order: Any = None
+    order_number: int = 0  # 1-based position of the order in its equipment's list
+
+    @property
+    def anchor(self) -> str:
+        return self.entry.id if self.kind == "event" else f"order-{self.entry.id}-{self.order_number}"
+
+
+def timeline_items(library: Any) -> list[TimelineItem]:
+    items = [TimelineItem("event", e, e.date.year, (e.date.sort_key(), 0, e.id), tuple(e.themes), tuple(e.actors))
+             for e in library.all("event")]
+    for equipment in library.all("equipment"):
+        makers = tuple(dict.fromkeys([*equipment.manufacturers, *([equipment.country] if equipment.country else [])]))
+        for number, order in enumerate(equipment.orders, start=1):
+            items.append(TimelineItem("order", equipment, order.ordered, ((order.ordered, 0, 0), 1, equipment.id, number),
+                                      tuple(equipment.themes), tuple(dict.fromkeys([order.buyer, *makers])),
+                                      order, number))
+    return sorted(items, key=lambda item: item.sort_key)
+
+
+def by_year(items: list[TimelineItem]) -> list[tuple[int, list[TimelineItem]]]:
+    groups: dict[int, list[TimelineItem]] = defaultdict(list)
+    for item in items:
+        groups[item.year].append(item)
     return sorted(groups.items())
 
 

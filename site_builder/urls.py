@@ -21,6 +21,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "theme": {"fr": "themes", "en": "themes"},
     "dataset": {"fr": "donnees", "en": "data"},
     "about": {"fr": "a-propos", "en": "about"},
+    "search": {"fr": "recherche", "en": "search"},
 }
 ENTRY_KINDS = ("event", "equipment", "actor", "source", "theme", "dataset")
 
@@ -29,7 +30,7 @@ ENTRY_KINDS = ("event", "equipment", "actor", "source", "theme", "dataset")
 class PageKey:
     """A page independent of language: a section index, an entry, or a special page."""
 
-    kind: str  # "home", "about", "not-found", a section kind (index) or an entry kind
+    kind: str  # "home", "about", "search", "not-found", a section kind (index) or an entry kind
     id: str = ""  # entry id; empty for index and special pages
 
     def path(self, lang: str) -> str:

@@ -16,7 +16,9 @@ from urllib.parse import urlparse
 from babel.numbers import get_currency_name
 from markupsafe import Markup, escape
 
+from .charts import bar_chart
 from .dates import FuzzyDate
+from .exports import dataset_csv_path
 from .i18n import N_, OTHER, Formatter
 from .library import Library
 from .links import Links
@@ -143,11 +145,16 @@ class PageView:
         year = f" ({source.date.year})" if source.date else ""
         return f"{authors}{year}, {source.title}" if authors else f"{source.title}{year}"
 
-    def md(self, prose: Prose | None, heading_shift: int = 1) -> Markup:
+    def md(self, prose: Prose | None, heading_shift: int = 1, anchor: str = "") -> Markup:
+        """Prose as HTML. With `anchor` (the field's name), each paragraph and heading
+        gets a stable id and a visible link to itself, for teachers to cite."""
         if prose is None:
             return Markup("")
         parsed = self.site.links.prose(getattr(prose, self.lang), self.lang)
-        return Markup(self.site.parser.render(parsed, self.lang, self, heading_shift))
+        return Markup(self.site.parser.render(parsed, self.lang, self, heading_shift, anchor))
+
+    def anchor_label(self) -> str:
+        return self._("Link to this paragraph")
 
     def md_inline(self, prose: Prose | None) -> Markup:
         if prose is None:
@@ -237,6 +244,45 @@ class PageView:
         template = {"one": "{unit}", "thousand": self._("thousands of {unit}"), "million": self._("millions of {unit}"),
                     "billion": self._("billions of {unit}")}[dataset.scale]
         return template.format(unit=unit)
+
+    # -- charts and data files (see charts.py, exports.py) ------------------------------
+    def data_file(self, path: str) -> str:
+        """Relative URL of a download file (exports.py), e.g. 'data/timeline.csv'."""
+        return self.url_to(path)
+
+    def dataset_csv(self, dataset_id: str) -> str:
+        return self.url_to(dataset_csv_path(dataset_id))
+
+    def _chart_summary(self, labels: list[str], values: list[float]) -> str:
+        high = max(range(len(values)), key=lambda i: values[i])
+        low = min(range(len(values)), key=lambda i: values[i])
+        return self._("From {first} to {last}. Highest: {high} ({high_label}); lowest: {low} ({low_label}). "
+                      "The same figures are in the table.").format(
+            first=labels[0], last=labels[-1], high=self.number(values[high]), high_label=labels[high],
+            low=self.number(values[low]), low_label=labels[low])
+
+    def dataset_chart(self, dataset: Any) -> Markup:
+        """The dataset's series as an inline SVG bar chart, labelled in this page's language."""
+        labels = [self.date_text(point.period) for point in dataset.points]
+        values = [point.value for point in dataset.points]
+        value_label = f"{self.text(dataset.series_label)} ({self.unit_label(dataset)})"
+        description = self._("Bar chart of {what}, one bar per period.").format(what=value_label)
+        return Markup(bar_chart(
+            list(zip(labels, values)), chart_id=f"chart-{dataset.id}", title=self.text(dataset.title),
+            description=description + " " + self._chart_summary(labels, values),
+            category_label=self._("Period"), value_label=value_label, format_number=self.number))
+
+    def orders_chart(self, rows: list[tuple[int, int, int]]) -> Markup:
+        """Number of orders per year of order (rows from exports.orders_per_year)."""
+        labels = [self.fmt.year(year) for year, _, _ in rows]
+        values = [float(count) for _, count, _ in rows]
+        description = self._("Bar chart of the number of equipment orders per year of order, "
+                             "{total} orders in all.").format(total=self.number(sum(values)))
+        return Markup(bar_chart(
+            list(zip(labels, values)), chart_id="chart-orders", title=self._("Arms orders per year"),
+            description=description + " " + self._chart_summary(labels, values),
+            category_label=self._("Year"), value_label=self._("Number of orders"),
+            format_number=self.number, integer=True))
 
     def events_with(self, field_name: str, id: str) -> list[Any]:
         """Events whose `field_name` (themes, actors, equipment) lists `id`, in date order."""

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -53,8 +54,13 @@ def recover(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
-    """Write `files` (site-relative path -> bytes) as the new content of `out`."""
+def write_site(files: dict[str, bytes], out: Path, postprocess: Callable[[Path], None] | None = None) -> None:
+    """Write `files` (site-relative path -> bytes) as the new content of `out`.
+
+    `postprocess`, if given, is called with the complete staging folder before
+    the swap (e.g. to add a search index), so `out` never shows a site without
+    what it adds. If it raises, nothing is swapped and the staging folder is removed.
+    """
     out = out.absolute()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -67,12 +73,20 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
             target = staging / relative_path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[relative_path])
+        if postprocess is not None:
+            postprocess(staging)
         staging.chmod(0o755)
         _swap(staging, out)
+    except OutputError as exc:  # from `postprocess`: its message says what failed
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"{exc}; the previous site was left as it was") from exc
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write the site into {out}: {exc.strerror or exc}; "
                           "the previous site was left as it was") from exc
+    except BaseException:  # e.g. KeyboardInterrupt during `postprocess`: leave no staging folder behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -52,6 +52,8 @@ def resolve(root: Path, page: Path, href: str) -> tuple[Path, str] | None:
     if parsed.scheme or href.startswith("//"):
         return None
     page_dir = posixpath.dirname(page.relative_to(root).as_posix())
+    if parsed.path.startswith("/"):  # root-relative (the 404 pages): the site is served at the root here
+        page_dir, parsed = "", parsed._replace(path=parsed.path.lstrip("/") or ".")
     target = posixpath.normpath(posixpath.join(page_dir, unquote(parsed.path))) if parsed.path else page.relative_to(root).as_posix()
     path = root / target
     if parsed.path.endswith("/") or path.is_dir():

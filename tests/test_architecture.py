@@ -9,15 +9,16 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "site_builder"
 
 LAYERS = [
-    {"errors", "dates", "typography", "urls"},
+    {"errors", "dates", "typography", "urls", "charts"},
     {"yaml_source", "models", "i18n", "sitemap", "write"},
-    {"loading", "markdown", "schema"},
+    {"loading", "markdown", "schema", "search"},
     {"scaffold"},
     {"library"},
-    {"links"},
+    {"links", "exports"},
     {"views"},
     {"render"},
     {"pipeline"},
+    {"serve"},
     {"cli"},
     {"__main__"},
 ]

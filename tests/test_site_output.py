@@ -2,8 +2,10 @@
 footnotes, sitemap, determinism."""
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,10 +166,58 @@ def test_root_index_lets_reader_pick_language(built):
 
 
 def test_two_builds_are_byte_identical(tmp_path, minimal_site, run_cli):
+    """Every file is reproducible except the Pagefind search bundle (pagefind/): Pagefind
+    writes filter values in hash-map order, so its filter, meta and entry files change from
+    run to run for the same pages. Both builds must still have one."""
     shutil.copytree(minimal_site, tmp_path / "content")
     templates = Path(__file__).parent.parent / "templates"
     outputs = []
     for name in ("one", "two"):
         assert run_cli("build", "--out", name, "--templates", templates, cwd=tmp_path).returncode == 0
-        outputs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*") if p.is_file()})
+        assert (tmp_path / name / "pagefind" / "pagefind-entry.json").is_file()
+        outputs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*")
+                        if p.is_file() and p.relative_to(tmp_path / name).parts[0] != "pagefind"})
     assert outputs[0] == outputs[1]
+
+
+def test_search_index_per_language_of_entry_pages_only(built):
+    """Pagefind indexes the entry pages (data-pagefind-body), once per <html lang>."""
+    entry = json.loads((built / "pagefind" / "pagefind-entry.json").read_text())
+    assert set(entry["languages"]) == {"fr", "en"}
+    entries = {lang: sum(1 for page in html_pages(built) if page.relative_to(built).parts[0] == lang
+                         and 'data-pagefind-body' in page.read_text()) for lang in ("fr", "en")}
+    assert entries["fr"] == entries["en"] > 0
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == entries
+    for index_page in ("fr/index.html", "fr/chronologie/index.html", "en/404.html", "index.html", "fr/recherche/index.html"):
+        assert "data-pagefind-body" not in (built / index_page).read_text(), index_page
+    event = next((built / "fr" / "chronologie").glob("*/index.html")).read_text()
+    assert 'data-pagefind-filter="Type:Événements"' in event
+    search = (built / "en" / "search" / "index.html").read_text()
+    assert 'src="../../pagefind/pagefind-ui.js" defer' in search
+
+
+def test_no_search_option_skips_the_index(tmp_path, minimal_site, run_cli):
+    shutil.copytree(minimal_site, tmp_path / "content")
+    result = run_cli("build", "--no-search", "--templates", Path(__file__).parent.parent / "templates", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "build" / "fr" / "recherche" / "index.html").is_file()
+    assert not (tmp_path / "build" / "pagefind").exists()
+
+
+def test_failed_search_index_leaves_previous_site(tmp_path):
+    from site_builder.search import index_site
+    from site_builder.write import OutputError, write_site
+
+    out = tmp_path / "build"
+    write_site({"index.html": b"old"}, out)
+
+    def failing(staging: Path) -> None:
+        index_site(staging, command=[sys.executable, "-c", "import sys; sys.exit('Error: no index today')"])
+
+    with pytest.raises(OutputError) as caught:
+        write_site({"index.html": b"new"}, out, postprocess=failing)
+    message = str(caught.value)
+    assert "cannot build the search index" in message and "no index today" in message
+    assert "previous site was left as it was" in message
+    assert (out / "index.html").read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]  # no staging folder left behind

@@ -54,6 +54,7 @@ INDEX_PATHS: dict[str, dict[str, str]] = {
     "sources": {"fr": "/fr/sources/", "en": "/en/sources/"},
     "about": {"fr": "/fr/a-propos/", "en": "/en/about/"},
     "data": {"fr": "/fr/donnees/", "en": "/en/data/"},
+    "search": {"fr": "/fr/recherche/", "en": "/en/search/"},
     "not-found": {"fr": "/fr/404.html", "en": "/en/404.html"},
 }
 # Entry pages: (section index to follow links from, or several to try in order).
@@ -78,7 +79,7 @@ ENTRY_SECTION: dict[str, dict[str, str]] = {
 }
 # Every page type, in a stable order (used to parametrize tests).
 PAGE_TYPES = ("home", "timeline", "event", "equipment-index", "equipment", "actors-index",
-              "actor", "sources", "source", "theme", "about", "data", "dataset", "not-found")
+              "actor", "sources", "source", "theme", "about", "data", "dataset", "search", "not-found")
 # Language-neutral pages (the root language chooser) run once, with lang None.
 NEUTRAL_PATHS = {"root": "/"}
 PAGE_CASES = [(t, None) for t in NEUTRAL_PATHS] + [(t, lang) for t in PAGE_TYPES for lang in LANGS]
