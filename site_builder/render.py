@@ -15,6 +15,7 @@ import jinja2
 
 from .exports import EXPORTS, orders_per_year
 from .i18n import Formatter, load_translations
+from .typography import french_spacing
 from .urls import ENTRY_KINDS, PageKey
 from .views import PageView, SiteContext, sort_text
 
@@ -25,6 +26,13 @@ TEMPLATES = {
     "actor": ("actor_index.html", "actor.html"), "source": ("sources_index.html", "source.html"),
     "theme": ("theme_index.html", "theme.html"), "dataset": ("data_index.html", "dataset.html"),
 }
+
+
+def _typographic_gettext(translations: Any, lang: str) -> tuple:
+    """Interface strings get the same French spacing as content ('Acheteur :')."""
+    space = french_spacing if lang == "fr" else (lambda text: text)
+    return (lambda message: space(translations.gettext(message)),
+            lambda singular, plural, n: space(translations.ngettext(singular, plural, n)))
 
 
 def page_keys(site: SiteContext) -> list[PageKey]:
@@ -55,7 +63,7 @@ class Renderer:
                 trim_blocks=True,
                 lstrip_blocks=True,
             )
-            env.install_gettext_translations(translations, newstyle=True)
+            env.install_gettext_callables(*_typographic_gettext(translations, lang), newstyle=True)
             environments[lang] = env
             formatters[lang] = Formatter(lang, translations)
         return cls(site, environments, formatters)
