@@ -114,7 +114,7 @@ def test_data_pages_link_the_files_and_show_the_licence(built, lang):
             for name in column.csv_names:
                 assert f"<code>{name}</code>" in index
     assert "../../data/datasets/example-exports.csv" in hrefs
-    assert {"fr": "Licence :", "en": "Licence:"}[lang] + " CC BY 4.0" in index
+    assert {"fr": "Licence\u00a0:", "en": "Licence:"}[lang] + " CC BY 4.0" in index  # French spacing: no-break space
     dataset_hrefs = [href for href, _ in parse_page(built / DATASET_PAGES[lang]).links]
     assert "../../../data/datasets/example-exports.csv" in dataset_hrefs
 
