@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import re
 import sys
 from pathlib import Path
 
+from .cache import build_inputs, unchanged_build, warnings_of
 from .errors import ContentError, Problem
-from .pipeline import BuildOptions, TemplateFailure, build, check
-from .scaffold import TEMPLATES, ScaffoldError, new_entry
-from .schema import write_schemas
-from .serve import serve
-from .write import OutputError
+
+# The other modules are imported where they are used: loading pydantic, Jinja and
+# Babel takes a few tenths of a second, which a build with nothing to do skips.
+ENTRY_KINDS = ("theme", "event", "equipment", "actor", "source", "note", "dataset")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="output folder, replaced atomically (default: build)")
     build_cmd.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
                            help="templates, static assets and catalogs (default: templates)")
+    build_cmd.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                           help="processes rendering pages (default: one per core)")
     build_cmd.add_argument("--base-url", metavar="URL", type=_url,
                            help="absolute URL the site is published at (default: base_url in site.yaml)")
     build_cmd.add_argument("--no-search", dest="search", action="store_false",
@@ -47,13 +50,19 @@ def _parser() -> argparse.ArgumentParser:
     common(check_cmd)
 
     new_cmd = commands.add_parser("new", help="write a new entry file with every field of its kind")
-    new_cmd.add_argument("kind", choices=sorted(TEMPLATES), metavar="KIND", help="one of: " + ", ".join(sorted(TEMPLATES)))
+    new_cmd.add_argument("kind", choices=ENTRY_KINDS, metavar="KIND", help="one of: " + ", ".join(ENTRY_KINDS))
     new_cmd.add_argument("id", metavar="ID", help="the new entry's id (lowercase letters, digits, hyphens)")
     new_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
     new_cmd.add_argument("--schemas", type=Path, default=Path("schemas"), metavar="DIR")
 
     schema_cmd = commands.add_parser("schema", help="write the JSON Schemas of every kind of content file")
     schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR")
+
+    status_cmd = commands.add_parser("status", help="report untranslated, out-of-sync and unlinked content (never fails)")
+    status_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
+    status_cmd.add_argument("--mark-synced", nargs="*", metavar="KIND:ID",
+                            help="record the current French and English as in sync, for every text or only "
+                                 "these entries (e.g. actor:iai, site), in content/.translations.json")
 
     serve_cmd = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild when files change")
     serve_cmd.add_argument("--port", type=_port, default=8000, metavar="N",
@@ -65,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+    # Characters a URL never holds unencoded (RFC 3986) are refused: `"<>` and the like.
+    if not re.match(r"^https?://[^\s/\"<>\\^`{|}]+(/[^\s\"<>\\^`{|}]*)?$", value):
         raise argparse.ArgumentTypeError(f"'{value}' is not an absolute http(s) URL, e.g. https://example.org/explainer/")
     return value
 
@@ -92,9 +102,44 @@ def _logger(args: argparse.Namespace):
     return lambda message: None
 
 
+def _status(args: argparse.Namespace) -> int:
+    from .status import format_report, lock_path, mark_synced, translation_status
+    if args.mark_synced is not None:
+        if not args.content.is_dir():
+            print(f"error: {args.content}: content folder not found", file=sys.stderr)
+            return 2
+        recorded, unknown = mark_synced(args.content, args.mark_synced or None)
+        if unknown:
+            print(f"error: no entry {', '.join(unknown)} (write KIND:ID, e.g. actor:iai, or 'site')", file=sys.stderr)
+            return 2
+        print(f"Marked {recorded} text field(s) as in sync in {lock_path(args.content)}.")
+        return 0
+    try:
+        print(format_report(translation_status(args.content)), flush=True)
+    except BrokenPipeError:  # `site-builder status | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0  # a report, not a check: `site-builder check` is the gate
+
+
+def _report_unchanged(args: argparse.Namespace, summary: dict) -> int:
+    warnings = warnings_of(summary)
+    _print_problems(warnings, args.quiet)
+    if not args.quiet:
+        pages = ", ".join(f"{n} {lang}" for lang, n in summary["pages"].items())
+        print(f"Nothing changed since the last build of {args.out}/ ({sum(summary['pages'].values())} pages, "
+              f"{pages}); nothing to write.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "build" and not args.verbose:
+        summary = unchanged_build(args.out, build_inputs(args.content, args.templates, args.base_url, args.strict,
+                                                         args.search))
+        if summary is not None:
+            return _report_unchanged(args, summary)
     if args.command == "new":
+        from .scaffold import ScaffoldError, new_entry
         try:
             path = new_entry(args.kind, args.id, args.content, args.schemas, datetime.date.today().year)
         except ScaffoldError as exc:
@@ -102,9 +147,15 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Created {path}: fill in both languages and cite a source, then run site-builder check.")
         return 0
+    from .pipeline import BuildOptions, TemplateFailure, build, check
+    from .write import OutputError
     if args.command == "serve":
+        from .serve import serve
         return serve(BuildOptions(args.content, args.out, args.templates), args.port)
+    if args.command == "status":
+        return _status(args)
     if args.command == "schema":
+        from .schema import write_schemas
         written = write_schemas(args.out)
         print(f"Wrote {len(written)} schemas to {args.out}/")
         return 0
@@ -116,11 +167,16 @@ def main(argv: list[str] | None = None) -> int:
                 counts = ", ".join(f"{site.library.count(k)} {k}" for k in site.library.entries)
                 print(f"Content is valid: {counts}; {len(problems)} warning(s).")
             return 0
-        options = BuildOptions(args.content, args.out, args.templates, args.base_url, args.strict, args.search)
+        options = BuildOptions(args.content, args.out, args.templates, args.base_url, args.strict, args.search,
+                               max(0, args.jobs))
         report = build(options, _logger(args))
         _print_problems(report.warnings, args.quiet)
         if not args.quiet:
             pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
+            if report.skipped:
+                print(f"Nothing changed since the last build of {args.out}/ ({sum(report.pages.values())} pages, "
+                      f"{pages}); checked in {report.seconds:.2f} s.")
+                return 0
             print(f"Built {sum(report.pages.values())} pages ({pages}), {report.files} files, "
                   f"{len(report.warnings)} warning(s) in {report.seconds:.2f} s → {args.out}/")
         return 0

@@ -92,6 +92,11 @@ class _Walker:
             self.problems.append(Problem(position, f"unknown kind of entry '{kind}'",
                                          did_you_mean(kind, LINKABLE) or "use one of: " + ", ".join(LINKABLE)))
             return False
+        if not self.library.has(kind, target) and (kind, target) in self.library.aliases:
+            live = self.library.aliases[(kind, target)]  # a former id: it still works, but say so
+            self.problems.append(Problem(position, f"'{target}' is a former id of {kind} '{live}'",
+                                         f"write '{live}' instead", severity="warning"))
+            target = live
         if not self.library.has(kind, target):
             if (kind, target) in self.library.broken:
                 return False  # its own file's errors are reported already

@@ -80,7 +80,9 @@ def load_content(root: Path) -> tuple[LoadedContent, list[Problem]]:
             else:
                 if model.id != path.stem:
                     problems.append(Problem(source.at(("id",)), f"id '{model.id}' does not match the file name '{path.name}'",
-                                            f"rename the file to '{model.id}.yaml' or change the id"))
+                                            f"rename the file to '{model.id}.yaml' or change the id; to rename a "
+                                            "published entry, change both and list the old id under 'aliases:'"))
+                    content.broken |= {(kind, model.id), (kind, path.stem)}  # links to either are not 'unknown'
                     continue
                 _register(content, kind, model, Origin(source), problems)
     return content, problems
@@ -90,7 +92,9 @@ def _ids_in_broken_file(kind: str, path: Path, data: Any) -> set[tuple[str, str]
     if kind != "note":
         return {(kind, path.stem)}
     notes = data.get("notes") if isinstance(data, dict) else None
-    return {("note", note["id"]) for note in notes or [] if isinstance(note, dict) and isinstance(note.get("id"), str)}
+    if not isinstance(notes, list):
+        return set()
+    return {("note", note["id"]) for note in notes if isinstance(note, dict) and isinstance(note.get("id"), str)}
 
 
 def _content_files(folder: Path, problems: list[Problem]) -> list[Path]:
@@ -100,7 +104,10 @@ def _content_files(folder: Path, problems: list[Problem]) -> list[Path]:
     for path in sorted(folder.rglob("*")):
         if path.is_dir() or path.name.startswith("."):
             continue
-        if path.suffix == ".yaml":
+        if path.suffix == ".yaml" and path.exists() and not path.is_file():  # reading a named pipe would block
+            problems.append(Problem(Position(display_path(path)), "not a regular file",
+                                    "content files are plain text files"))
+        elif path.suffix == ".yaml":
             files.append(path)
         elif path.suffix == ".yml":
             problems.append(Problem(Position(display_path(path)), "content files must end in '.yaml'",
@@ -219,11 +226,14 @@ def _problem(model_class: type[BaseModel], data: Any, source: SourceFile, prefix
     elif kind == "value_error":
         message = str(ctx.get("error", error["msg"]))
     elif kind == "string_pattern_mismatch":
-        message, hint = _pattern_message(name, value, ctx.get("pattern", ""))
+        message, hint = _pattern_message(name, _short(value), ctx.get("pattern", ""))
     elif kind == "literal_error":
         allowed = [a.strip().strip("'") for a in ctx.get("expected", "").replace(" or ", ", ").split(",")]
-        message = f"'{value}' is not a valid {name or 'value'}"
+        message = f"'{_short(value)}' is not a valid {name or 'value'}"
         hint = did_you_mean(str(value), allowed) or "use one of: " + ", ".join(allowed)
+    elif kind in ("too_long", "string_too_long") and isinstance(value, str):
+        message = f"'{_field_label(path)}' is longer than {ctx.get('max_length', 0):,} characters (it has {len(value):,})"
+        hint = "shorten it or split the entry"
     elif kind == "too_short":
         message = f"'{_field_label(path)}' needs at least {ctx.get('min_length', 1)} item(s)"
         if name == "sources":
@@ -231,6 +241,12 @@ def _problem(model_class: type[BaseModel], data: Any, source: SourceFile, prefix
     else:
         message, hint = _type_message(kind, value, _field_label(path), error["msg"])
     return Problem(position, message, hint)
+
+
+def _short(value: Any) -> str:
+    """A value as quoted in a message: whole if short, else its start."""
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _pattern_message(name: str, value: Any, pattern: str) -> tuple[str, str]:

@@ -146,12 +146,17 @@ class ProseParser:
         return html
 
 
+def note_call_html(href: str, anchor: str, number: int) -> str:
+    """The footnote call printed in text: the same markup from prose and from templates."""
+    return (f'<sup class="fn-call"><a href="{escapeHtml(href)}" id="{escapeHtml(anchor)}" '
+            f'role="doc-noteref">{number}</a></sup>')
+
+
 def _render_note_ref(self, tokens, idx, options, env) -> str:
     linker: Linker = env["linker"]
     note_id = tokens[idx].meta["id"]
     number, anchor = linker.cite(note_id)
-    return (f'<sup class="fn-call"><a href="{linker.note_href(note_id)}" id="{anchor}" '
-            f'role="doc-noteref" data-note="{note_id}">{number}</a></sup>')
+    return note_call_html(linker.note_href(note_id), anchor, number)
 
 
 def _render_link_open(self, tokens, idx, options, env) -> str:

@@ -73,11 +73,19 @@ Date = Annotated[
     }),
 ]
 Year = Annotated[int, Field(ge=1800, le=2200)]
+# Numbers a reader is shown: bounded so that every locale can format them (Babel's
+# decimal arithmetic fails from about 10^25) and no float shows as "inf".
+Amount = Annotated[float, Field(ge=-10**15, le=10**15)]
 HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2000,
                                description="An http:// or https:// address.")]
 
 Refs = lambda kind: Annotated[list[Slug], Ref(kind), Field(default_factory=list)]  # noqa: E731
 OptionalRef = lambda kind: Annotated[Union[Slug, None], Ref(kind)]  # noqa: E731
+# Former ids of a renamed or merged entry: each keeps its old address alive (a redirect page in
+# both languages), and links still written with it resolve to the entry, with a warning.
+Aliases = Annotated[list[Slug], Field(default_factory=list, description=(
+    "Former ids of this entry (after a rename or merge): their pages redirect here. "
+    "Never the id of another live entry of the same kind."))]
 
 
 class Figure(_Model):
@@ -88,8 +96,8 @@ class Figure(_Model):
     """
 
     label: Text
-    value: float
-    max: Union[float, None] = None
+    value: Amount
+    max: Union[Amount, None] = None
     unit: Annotated[str, Field(pattern=r"^([A-Z]{3}|percent|count)$")]
     approximate: bool = False
     date: Union[Date, None] = None
@@ -112,12 +120,14 @@ class SiteSettings(_Model):
 
 class Theme(_Model):
     id: Slug
+    aliases: Aliases
     title: Text
     description: Prose
 
 
 class Event(_Model):
     id: Slug
+    aliases: Aliases
     date: Date
     title: Text
     summary: Prose
@@ -133,7 +143,7 @@ class Order(_Model):
     """One row of an arms-transfer register: who ordered how many, when, delivered when."""
 
     buyer: Annotated[Slug, Ref("actor")]
-    quantity: Annotated[int, Field(gt=0)]
+    quantity: Annotated[int, Field(gt=0, le=10**12)]
     ordered: Year
     delivered: Union[Date, None] = None
     comment: Union[Prose, None] = None
@@ -148,6 +158,7 @@ EquipmentCategory = Literal[
 
 class Equipment(_Model):
     id: Slug
+    aliases: Aliases
     name: Name
     category: EquipmentCategory
     country: Annotated[Union[Slug, None], Ref("actor")] = None
@@ -165,6 +176,7 @@ ActorKind = Literal["state", "company", "organisation", "person"]
 
 class Actor(_Model):
     id: Slug
+    aliases: Aliases
     kind: ActorKind
     name: Name
     country: Annotated[Union[Slug, None], Ref("actor")] = None
@@ -183,6 +195,7 @@ class Source(_Model):
     """A bibliographic source. Titles stay in the language they were published in."""
 
     id: Slug
+    aliases: Aliases
     kind: SourceKind
     authors: list[ShortText] = Field(default_factory=list)
     title: ShortText
@@ -214,11 +227,12 @@ class NoteFile(_Model):
 
 class DataPoint(_Model):
     period: Date
-    value: float
+    value: Amount
 
 
 class Dataset(_Model):
     id: Slug
+    aliases: Aliases
     title: Text
     description: Prose
     unit: Annotated[str, Field(pattern=r"^([A-Z]{3}|percent|count)$")]

@@ -12,12 +12,17 @@ from typing import Callable
 
 import jinja2
 
+from .aliases import canonicalize, check_aliases
+from .bilingual import BilingualRenderer, bilingual_pages
+from .cache import build_inputs, save_record, summary_of, unchanged_build, warnings_of
 from .errors import ContentError, Position, Problem
 from .exports import export_files
 from .library import Library
 from .links import LINKABLE, Links, resolve
 from .loading import load_content
 from .markdown import ProseParser
+from .parallel import RenderFailure, default_jobs, render_pages
+from .redirects import redirect_files
 from .render import LANGUAGES, Renderer, iter_pages, page_keys
 from .search import index_site
 from .sitemap import robots, sitemap
@@ -33,6 +38,7 @@ class BuildOptions:
     base_url: str | None = None
     strict: bool = False  # warnings count as errors
     search: bool = True  # build the Pagefind search index (off: faster builds, no search)
+    jobs: int = 0  # processes rendering pages; 0: one per available core
 
 
 @dataclass
@@ -41,6 +47,7 @@ class BuildReport:
     files: int = 0
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: bool = False  # nothing changed since the last build: nothing was written
 
 
 class TemplateFailure(Exception):
@@ -59,6 +66,7 @@ def check(content: Path, strict: bool = False, log: Log = _quiet) -> tuple[SiteC
     started = time.perf_counter()
     loaded, problems = load_content(content)
     library = Library.from_loaded(loaded)
+    problems += check_aliases(library)  # former ids: see aliases.py
     log(f"load+validate: {sum(len(e) for e in library.entries.values())} entries from {content} "
         f"in {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()
@@ -72,11 +80,11 @@ def check(content: Path, strict: bool = False, log: Log = _quiet) -> tuple[SiteC
         f"in {time.perf_counter() - started:.2f} s")
     if load_failed or any(p.severity == "error" or strict for p in problems):
         raise ContentError(problems)
-    site = SiteContext(library, links, parser, library.site.base_url)
+    site = SiteContext(canonicalize(library), links, parser, library.site.base_url)
     return site, problems
 
 
-def render_site(site: SiteContext, templates: Path) -> dict[str, bytes]:
+def render_site(site: SiteContext, templates: Path, jobs: int = 1) -> dict[str, bytes]:
     """Every output file of the site, as site-relative path -> bytes."""
     if not (templates / "base.html").is_file():
         raise TemplateFailure(f"{templates}: templates folder not found or incomplete (no base.html); "
@@ -86,18 +94,25 @@ def render_site(site: SiteContext, templates: Path) -> dict[str, bytes]:
     except OSError as exc:
         raise TemplateFailure(f"{exc.filename}: cannot read the interface translations: {exc.strerror}") from exc
     files: dict[str, bytes] = {}
+    pages = list(iter_pages(site))
+    claimed = [key.output_file(lang) for key, lang in pages]
+    if len(set(claimed)) != len(claimed):  # two pages must never claim one file
+        duplicate = next(path for path in claimed if claimed.count(path) > 1)
+        raise TemplateFailure(f"two pages would be written to {duplicate}")
     try:
-        for key, lang in iter_pages(site):
-            path = key.output_file(lang)
-            if path in files:  # two pages must never claim one file
-                raise TemplateFailure(f"two pages would be written to {path}")
-            files[path] = renderer.render(key, lang).encode("utf-8")
+        files.update(render_pages(renderer, pages, jobs))
         files["index.html"] = renderer.render_root().encode("utf-8")
-        files["404.html"] = files["en/404.html"]  # hosts serve the root 404.html for any missing page
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from exc
-    except jinja2.TemplateError as exc:
-        raise TemplateFailure(f"{_template_position(exc)}template error: {exc}") from exc
+        # Not in the sitemap: print views, former addresses, short links (bilingual.py, redirects.py)
+        for path, data in [*render_pages(BilingualRenderer(renderer), bilingual_pages(site), jobs),
+                           *redirect_files(site, renderer).items()]:
+            if path in files:
+                raise TemplateFailure(f"two pages would be written to {path}")
+            files[path] = data
+    except RenderFailure as exc:
+        raise TemplateFailure(str(exc)) from None
+    except jinja2.TemplateError as exc:  # the root page, rendered here
+        raise TemplateFailure(f"template error: {exc}") from exc
+    files["404.html"] = files["en/404.html"]  # hosts serve the root 404.html for any missing page
     keys = page_keys(site)
     files["sitemap.xml"] = sitemap(keys, site.base_url, LANGUAGES).encode("utf-8")
     files["robots.txt"] = robots(site.base_url).encode("utf-8")
@@ -112,24 +127,19 @@ def render_site(site: SiteContext, templates: Path) -> dict[str, bytes]:
     return files
 
 
-def _template_position(exc: Exception) -> str:
-    """The innermost template frame of a rendering error, as 'file:line: '."""
-    tb, found = exc.__traceback__, ""
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".html"):
-            found = f"{filename}:{tb.tb_lineno}: "
-        tb = tb.tb_next
-    return found
-
-
 def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
     started = time.perf_counter()
+    inputs = build_inputs(options.content, options.templates, options.base_url, options.strict, options.search)
+    summary = unchanged_build(options.out, inputs)
+    if summary is not None:
+        log(f"cache: inputs unchanged and {options.out} intact; nothing to do")
+        return BuildReport(pages=summary["pages"], files=summary["files"], warnings=warnings_of(summary),
+                           seconds=time.perf_counter() - started, skipped=True)
     site, problems = check(options.content, options.strict, log)
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
     step = time.perf_counter()
-    files = render_site(site, options.templates)
+    files = render_site(site, options.templates, options.jobs or default_jobs())
     log(f"render: {len(files)} files in {time.perf_counter() - step:.2f} s")
     step = time.perf_counter()
 
@@ -141,8 +151,9 @@ def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
     write_site(files, options.out, postprocess=index if options.search else None)
     log(f"write: {options.out} replaced in {time.perf_counter() - step:.2f} s")
     pages = {lang: sum(1 for path in files if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
-    return BuildReport(pages=pages, files=len(files), warnings=[p for p in problems if p.severity == "warning"],
-                       seconds=time.perf_counter() - started)
+    warnings = [p for p in problems if p.severity == "warning"]
+    save_record(options.out, inputs, summary_of(pages, len(files), warnings))
+    return BuildReport(pages=pages, files=len(files), warnings=warnings, seconds=time.perf_counter() - started)
 
 
 def _normalise_base(url: str) -> str:

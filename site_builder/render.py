@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -28,9 +29,25 @@ TEMPLATES = {
 }
 
 
+class RenderFailure(Exception):
+    """A template is broken; the message names the template file and line. Plain
+    text only, so it crosses process boundaries intact."""
+
+
+def _template_position(exc: Exception) -> str:
+    """The innermost template frame of a rendering error, as 'file:line: '."""
+    tb, found = exc.__traceback__, ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            found = f"{filename}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return found
+
+
 def _typographic_gettext(translations: Any, lang: str) -> tuple:
     """Interface strings get the same French spacing as content ('Acheteur :')."""
-    space = french_spacing if lang == "fr" else (lambda text: text)
+    space = lru_cache(maxsize=None)(french_spacing) if lang == "fr" else (lambda text: text)
     return (lambda message: space(translations.gettext(message)),
             lambda singular, plural, n: space(translations.ngettext(singular, plural, n)))
 
@@ -67,6 +84,15 @@ class Renderer:
             environments[lang] = env
             formatters[lang] = Formatter(lang, translations)
         return cls(site, environments, formatters)
+
+    def render_bytes(self, key: PageKey, lang: str) -> bytes:
+        """The page as UTF-8; template errors become a RenderFailure naming the template line."""
+        try:
+            return self.render(key, lang).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            raise RenderFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise RenderFailure(f"{_template_position(exc)}template error: {exc}") from None
 
     def render(self, key: PageKey, lang: str) -> str:
         page = PageView(self.site, key, lang, self.formatters[lang])

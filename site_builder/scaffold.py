@@ -18,12 +18,16 @@ _BOTH = '\n  fr: ""\n  en: ""'
 
 TEMPLATES: dict[str, str] = {
     "theme": f"""id: {{id}}
+# Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
+aliases: []
 # Title of the theme, in both languages.
 title:{_BOTH}
 # What the theme covers (Markdown: [text](kind:id) links, [^note-id] footnotes).
 description:{_BOTH}
 """,
     "event": f"""id: {{id}}
+# Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
+aliases: []
 # EDTF date, at the precision of the source: 2023, 2023-11, 2023-10-04, 2008~ (about), 2020-09/2020-11 (range).
 date: {{year}}
 title:{_BOTH}
@@ -47,6 +51,8 @@ figures: []
 sources: []
 """,
     "equipment": f"""id: {{id}}
+# Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
+aliases: []
 # A name written once if it is the same in both languages, or as fr/en.
 name: ""
 # One of: air-defence, drone, loitering-munition, missile, rocket-artillery, artillery,
@@ -72,6 +78,8 @@ figures: []
 sources: []
 """,
     "actor": f"""id: {{id}}
+# Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
+aliases: []
 # One of: state, company, organisation, person.
 kind: organisation
 name: ""
@@ -86,6 +94,8 @@ figures: []
 sources: []
 """,
     "source": """id: {id}
+# Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
+aliases: []
 # One of: article, report, book, chapter, database, web, news, interview, note, other.
 kind: article
 authors: []
@@ -116,6 +126,8 @@ notes:
     locator: null
 """,
     "dataset": f"""id: {{id}}
+# Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
+aliases: []
 title:{_BOTH}
 description:{_BOTH}
 # A currency code (USD), percent or count; and the scale of the values: one, thousand, million, billion.

@@ -7,8 +7,8 @@ alternate and sitemap URLs are absolute, built from the base URL.
 """
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Section names are part of published URLs: they are a contract with every
 # reader who bookmarked or cited a page, so they live here and not in the
@@ -46,13 +46,21 @@ class PageKey:
         return path + "index.html" if path.endswith("/") else path
 
 
+@lru_cache(maxsize=65_536)
 def relative(from_path: str, to_path: str) -> str:
-    """Relative URL from the page at `from_path` to `to_path` (both site-relative)."""
-    from_dir = from_path if from_path.endswith("/") or not from_path else posixpath.dirname(from_path) + "/"
+    """Relative URL from the page at `from_path` to `to_path` (both site-relative).
+
+    Pure string work (no os.path.relpath, which consults the working directory):
+    it runs tens of thousands of times per build."""
+    from_dirs = from_path.split("/")[:-1]  # 'fr/a/b/' -> ['fr','a','b']; 'fr/404.html' -> ['fr']
     target, _, fragment = to_path.partition("#")
-    rel = posixpath.relpath(target or ".", from_dir.rstrip("/") or ".")
-    if target.endswith("/") or not target:
-        rel = "./" if rel == "." else rel + "/"
+    parts = target.split("/")
+    common = 0
+    while common < len(from_dirs) and common < len(parts) - 1 and from_dirs[common] == parts[common]:
+        common += 1
+    rel = "../" * (len(from_dirs) - common) + "/".join(parts[common:])
+    if not rel:
+        rel = "./"
     return rel + (f"#{fragment}" if fragment else "")
 
 

@@ -17,15 +17,17 @@ from babel.numbers import get_currency_name
 from markupsafe import Markup, escape
 
 from .charts import bar_chart
+from .citation import Citation, CitedPage, cite
 from .dates import FuzzyDate
 from .exports import dataset_csv_path
 from .i18n import N_, OTHER, Formatter
 from .library import Library
 from .links import Links
-from .markdown import ProseParser
+from .markdown import ProseParser, note_call_html
 from .models import Figure, Prose, Text
+from .permalinks import BilingualKey, short_path
 from .typography import for_language
-from .urls import PageKey, absolute, relative
+from .urls import ENTRY_KINDS, PageKey, absolute, relative
 
 KIND_LABELS = {
     "event": (N_("Event"), N_("Timeline events")),
@@ -84,6 +86,8 @@ class PageView:
         self.other = OTHER[lang]
         self.path = key.path(lang)
         self.footnote_calls = FootnoteCalls()
+        self.linked: dict[tuple[str, str], None] = {}  # entries linked from its texts so far, for the printed list
+        self.recording, self.record_every_link = True, False
         # A 404 page is served at whatever URL was missed, so relative links
         # would break there: it links from the site's root path instead.
         self._root = urlparse(site.base_url).path.rstrip("/") + "/" if key.kind == "not-found" else None
@@ -95,9 +99,14 @@ class PageView:
         return relative(self.path, target_path)
 
     def url(self, kind: str, id: str = "", lang: str | None = None) -> str:
+        if id and kind in ENTRY_KINDS:
+            id = self.site.library.canonical(kind, id)  # a link written with a former id
         return self.url_to(PageKey(kind, id).path(lang or self.lang))
 
     def entry_url(self, kind: str, id: str) -> str:
+        """URL of an entry linked from prose (the Markdown renderer calls it)."""
+        if self.recording and kind in ENTRY_KINDS:  # a link in running text: listed when printed
+            self.linked[(kind, self.site.library.canonical(kind, id))] = None
         if kind == "note":
             return self.url_to(PageKey("source").path(self.lang) + f"#note-{id}")
         return self.url(kind, id)
@@ -151,7 +160,13 @@ class PageView:
         if prose is None:
             return Markup("")
         parsed = self.site.links.prose(getattr(prose, self.lang), self.lang)
-        return Markup(self.site.parser.render(parsed, self.lang, self, heading_shift, anchor))
+        # Without an anchor it is another entry's summary in a list: its links are not
+        # in this page's own text, and stay out of the printed list of links.
+        self.recording = bool(anchor) or self.record_every_link
+        try:
+            return Markup(self.site.parser.render(parsed, self.lang, self, heading_shift, anchor))
+        finally:
+            self.recording = True
 
     def anchor_label(self) -> str:
         return self._("Link to this paragraph")
@@ -217,8 +232,7 @@ class PageView:
         parts = []
         for note_id in note_ids:
             number, anchor = self.cite(note_id)
-            parts.append(Markup('<sup class="fn-call"><a href="{}" id="{}" role="doc-noteref" data-note="{}">{}</a></sup>')
-                         .format(self.note_href(note_id), anchor, note_id, number))
+            parts.append(Markup(note_call_html(self.note_href(note_id), anchor, number)))
         return Markup("").join(parts)
 
     # -- labels -------------------------------------------------------------------
@@ -284,6 +298,20 @@ class PageView:
             category_label=self._("Year"), value_label=self._("Number of orders"),
             format_number=self.number, integer=True))
 
+    def equipment_made_by(self, actor_id: str) -> list[Any]:
+        items = [e for e in self.site.library.all("equipment") if actor_id in e.manufacturers]
+        return sorted(items, key=lambda e: sort_text(self.text(e.name)))
+
+    def equipment_bought_by(self, actor_id: str) -> list[tuple[Any, int, str]]:
+        """(equipment, units ordered, years of order) for each item the actor ordered."""
+        bought = []
+        for item in self.site.library.all("equipment"):
+            orders = [o for o in item.orders if o.buyer == actor_id]
+            if orders:
+                years = ", ".join(str(y) for y in sorted({o.ordered for o in orders}))
+                bought.append((item, sum(o.quantity for o in orders), years))
+        return sorted(bought, key=lambda b: sort_text(self.text(b[0].name)))
+
     def events_with(self, field_name: str, id: str) -> list[Any]:
         """Events whose `field_name` (themes, actors, equipment) lists `id`, in date order."""
         events = [e for e in self.site.library.all("event") if id in getattr(e, field_name)]
@@ -295,10 +323,41 @@ class PageView:
         for other_kind, other_id in self.site.links.links_to((kind, id)):
             if other_kind == "note":
                 continue  # a source's notes are listed on its own page
-            groups[other_kind].append((self.name_of(other_kind, other_id), self.entry_url(other_kind, other_id)))
+            # not through url(): 'what links here' is navigation, hidden in print, not in the printed links
+            groups[other_kind].append((self.name_of(other_kind, other_id),
+                                       self.url_to(PageKey(other_kind, other_id).path(self.lang))))
         order = ("event", "equipment", "actor", "dataset", "theme", "source")
         return [(self.kind_label(k, plural=True), sorted(groups[k], key=lambda item: sort_text(item[0])))
                 for k in order if groups.get(k)]
+
+    # -- lasting links, citation, print (see citation.py, permalinks.py) ------------
+    def short_url(self, kind: str, id: str, relative_to_page: bool = False) -> str:
+        """The entry's language-neutral short link: absolute, to copy and share, or
+        relative to this page, to follow (also in a local preview)."""
+        path = short_path(kind, id)
+        return self.url_to(path) if relative_to_page else absolute(self.site.base_url, path)
+
+    def bilingual_url(self, kind: str, id: str) -> str:
+        return self.url_to(BilingualKey(kind, id).path(self.lang))
+
+    def citation(self, kind: str, entry: Any) -> Citation:
+        site = self.site.library.site
+        written = entry.title if kind in ("event", "theme", "dataset", "source") else entry.name
+        raw_title = written if isinstance(written, str) else getattr(written, self.lang)
+        raw_author = site.author if isinstance(site.author, str) else getattr(site.author, self.lang)
+        page = CitedPage(
+            lang=self.lang, author=self.text(site.author), site_title=self.text(site.title),
+            title=raw_title if kind == "source" else self.text(raw_title),  # a source's title stays as published
+            date=getattr(entry, "date", None), url=self.canonical, key=f"{kind}-{entry.id}-{self.lang}",
+            raw_title=raw_title, raw_author=raw_author, raw_site_title=getattr(site.title, self.lang))
+        return cite(page, self._, self.date_text)
+
+    def print_links(self) -> list[tuple[str, str]]:
+        """(name, absolute URL) of every entry linked from the running text of this page
+        (its prose and notes), in order of first link: printed at the end of the page,
+        since paper cannot follow a link. Names, relations and lists name their entries."""
+        return [(self.name_of(kind, id), absolute(self.site.base_url, PageKey(kind, id).path(self.lang)))
+                for kind, id in self.linked]
 
 
 def sort_text(text: str) -> str:

@@ -67,7 +67,7 @@ def write_site(files: dict[str, bytes], out: Path, postprocess: Callable[[Path],
         recover(out)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     except OSError as exc:
-        raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror}") from exc
+        raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror}{_advice(exc)}") from exc
     try:
         for relative_path in sorted(files):
             target = staging / relative_path
@@ -83,10 +83,21 @@ def write_site(files: dict[str, bytes], out: Path, postprocess: Callable[[Path],
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write the site into {out}: {exc.strerror or exc}; "
-                          "the previous site was left as it was") from exc
+                          f"the previous site was left as it was{_advice(exc)}") from exc
     except BaseException:  # e.g. KeyboardInterrupt during `postprocess`: leave no staging folder behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _advice(exc: OSError) -> str:
+    """What to do about a failed write, as ' (...)', or ''."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return " (free some disk space, or pass --out with a folder on another disk)"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return " (pass --out with a folder you can write to, or make this one writable)"
+    if exc.errno == errno.ENOTDIR:
+        return " (move that file away, or pass --out with another folder)"
+    return ""
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -8,6 +8,7 @@ refused with a hint, because editors' tools disagree on them.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,15 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
 MAX_NODES = 50_000
+MAX_DIGITS = 100  # a whole number longer than this is refused (Python refuses int() over 4,300 digits)
+# libyaml's composer recurses in C (a few tens of thousands of levels crash the
+# interpreter) and its scanner slows down quadratically with nesting depth. A file
+# that could nest deeper than this, or hold more than MAX_NODES values (one value
+# takes half a character at least), is first read event by event (`_scan`), which
+# stops soon after a value nested too deep or too many values, before anything
+# is composed: composing a million values takes seconds and hundreds of megabytes.
+_COMPOSE_SAFE_DEPTH = 200
+_NESTING_CHARACTERS = "[{-?:"  # every level of nesting needs one of these
 
 Path_ = tuple  # a path into the data: keys and list indexes
 
@@ -33,6 +43,12 @@ _TRUE = re.compile(r"^(true|True|TRUE)$")
 _FALSE = re.compile(r"^(false|False|FALSE)$")
 _YAML11_BOOL = re.compile(r"^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$")
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+# What YAML allows in a file (1.1 and 1.2 agree): anything else is refused by the parser.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Line breaks as YAML counts them; it also breaks lines at these three, which editors do not show.
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+_YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
+_DIGITS = re.compile(r"^[-+]?[0-9]+$")
 _OCTAL_LOOKING = re.compile(r"^[-+]?0[0-9]+$")
 _OTHER_BASE = re.compile(r"^[-+]?0[oxbOXB][0-9a-fA-F_]+$")
 _SEPARATED_NUMBER = re.compile(r"^[-+]?[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?$")
@@ -93,22 +109,29 @@ def load_file(path: Path, display: str) -> tuple[SourceFile, list[Problem]]:
     text, problem = _decode(raw, display)
     if problem:
         return source, [problem]
-    source.lines = text.split("\n")
-    problems = _tab_indentation(text, display)
+    source.lines = _LINE_BREAK.split(text)  # as YAML counts lines, hence positions
+    problems = _tab_indentation(source.lines, display)
     if problems:
         return source, problems
+    odd_break = _YAML_ONLY_BREAK.search(text)
+    if odd_break:
+        return source, [_character_problem(text, odd_break, display, "invisible line break",
+                                           "delete it; YAML reads it as a line break, most editors do not show it")]
     try:
-        aliases = _aliases(text, display) if "*" in text else []
-        if aliases:
-            return source, aliases
+        if "*" in text or len(text) > MAX_NODES // 2 or sum(map(text.count, _NESTING_CHARACTERS)) > _COMPOSE_SAFE_DEPTH:
+            problems = _scan(text, display)
+            if problems:
+                return source, problems
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        pos = Position(display, mark.line + 1, mark.column + 1) if mark else Position(display)
+        pos = _inside(source.lines, display, mark.line + 1, mark.column + 1) if mark else Position(display)
         message = exc.problem or exc.context or "invalid YAML"
         return source, [Problem(pos, f"YAML syntax error: {message}", _syntax_hint(message))]
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        return source, [Problem(Position(display), f"YAML error: {exc}")]
+    except yaml.reader.ReaderError:  # a character YAML does not allow anywhere, even quoted
+        return source, [_forbidden_character(text, display)]
+    except yaml.YAMLError as exc:  # pragma: no cover - other unmarked errors are rare
+        return source, [Problem(Position(display), "YAML error: " + " ".join(str(exc).split()))]
     if len(nodes) != 1:
         if not nodes:
             return source, [Problem(Position(display, 1, 1), "file is empty", "write the entry's fields")]
@@ -122,15 +145,54 @@ def load_file(path: Path, display: str) -> tuple[SourceFile, list[Problem]]:
     return source, builder.problems
 
 
-def _aliases(text: str, display: str) -> list[Problem]:
-    """Aliases are refused where they are written: they can blow a file up
-    exponentially ("billion laughs") and content never needs them."""
-    return [
-        Problem(Position(display, event.start_mark.line + 1, event.start_mark.column + 1),
-                f"YAML alias '*{event.anchor}' is not allowed in content", "write the value out in full")
-        for event in yaml.parse(text, Loader=_Loader)
-        if isinstance(event, yaml.AliasEvent)
-    ]
+def _scan(text: str, display: str) -> list[Problem]:
+    """Read the parser's events without composing anything: aliases are refused where
+    they are written (they can blow a file up exponentially, "billion laughs", and
+    content never needs them), and so are values nested deeper than MAX_DEPTH and
+    values beyond the MAX_NODES-th, as the builder would; reading stops a little
+    deeper than MAX_DEPTH, and at the first value too many."""
+    problems: list[Problem] = []
+    count = 0
+    open_: list[list[bool]] = []  # per open collection: [is a mapping, its next node is a key]
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionEndEvent):
+            open_.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        is_key = bool(open_) and open_[-1][0] and open_[-1][1]
+        if open_ and open_[-1][0]:
+            open_[-1][1] = not open_[-1][1]
+        position = Position(display, event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, yaml.AliasEvent):
+            problems.append(Problem(position, f"YAML alias '*{event.anchor}' is not allowed in content",
+                                    "write the value out in full"))
+        elif len(open_) == MAX_DEPTH + 1 and not is_key:  # the builder's depth: the top value is at 0
+            problems.append(Problem(position, f"values nested more than {MAX_DEPTH} levels deep", "flatten the structure"))
+        if not is_key:
+            count += 1
+            if count > MAX_NODES:
+                problems.append(Problem(position, f"file has more than {MAX_NODES:,} values", "split it into several entries"))
+                break
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_.append([isinstance(event, yaml.MappingStartEvent), True])
+            if len(open_) > 2 * MAX_DEPTH:
+                break
+    return problems
+
+
+def _forbidden_character(text: str, display: str) -> Problem:
+    match = _NOT_PRINTABLE.search(text)
+    if not match:  # pragma: no cover - the parser refused a character this pattern allows
+        return Problem(Position(display), "file holds a character YAML does not allow")
+    return _character_problem(text, match, display, "invisible character",
+                              "delete it; retype the text around it if your editor does not show it")
+
+
+def _character_problem(text: str, match: re.Match, display: str, what: str, hint: str) -> Problem:
+    lines = _LINE_BREAK.split(text[: match.start()])
+    return Problem(Position(display, len(lines), len(lines[-1]) + 1),
+                   f"{what} U+{ord(match.group()):04X} is not allowed in content", hint)
 
 
 def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
@@ -145,9 +207,9 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
     return text.removeprefix("\ufeff"), None
 
 
-def _tab_indentation(text: str, display: str) -> list[Problem]:
+def _tab_indentation(lines: list[str], display: str) -> list[Problem]:
     problems = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
             problems.append(Problem(Position(display, number, indent.index("\t") + 1),
@@ -163,6 +225,19 @@ def _syntax_hint(message: str) -> str:
     if "could not find expected ':'" in message:
         return "check the indentation and that each field is written 'name: value'"
     return ""
+
+
+def _inside(lines: list[str], display: str, line: int, column: int) -> Position:
+    """A parser position, moved back inside the file when the parser points past its end
+    (at the end of a file without a final line break, libyaml points at the next line)."""
+    if line > len(lines):
+        line, column = len(lines), len(lines[-1]) + 1
+    return Position(display, line, column)
+
+
+def _short(text: str) -> str:
+    """A value as quoted in a message: whole if short, else its start."""
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _pos(node: yaml.Node, display: str) -> Position:
@@ -222,6 +297,11 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         text = node.value
+        if node.style == '"' and _NOT_PRINTABLE.search(text):  # written as an escape: "\0", "\x07"...
+            character = _NOT_PRINTABLE.search(text).group()
+            self.problem(node, f"invisible character U+{ord(character):04X} is not allowed in content",
+                         "remove its escape from the quoted text")
+            return text
         if node.style:  # quoted or block scalar: always text (plain style is None or "")
             return text
         if _NULL.match(text):
@@ -234,17 +314,25 @@ class _Builder:
             self.problem(node, f"ambiguous value '{text}': YAML 1.1 reads it as a yes/no value",
                          f"write \"{text}\" in quotes for text, or true/false")
             return text
+        if len(text) > MAX_DIGITS and _DIGITS.match(text):
+            self.problem(node, f"number with {len(text.lstrip('+-')):,} digits is too large",
+                         "write it in quotes if it is text")
+            return None
         if _INT.match(text):
             return int(text)
         if _OCTAL_LOOKING.match(text) or _OTHER_BASE.match(text):
-            self.problem(node, f"ambiguous number '{text}': YAML 1.1 reads a leading 0 as octal",
-                         f"write it without the leading zero, or \"{text}\" in quotes for text")
+            self.problem(node, f"ambiguous number '{_short(text)}': YAML 1.1 reads a leading 0 as octal",
+                         f"write it without the leading zero, or \"{_short(text)}\" in quotes for text")
             return text
         if _SEPARATED_NUMBER.match(text):
-            self.problem(node, f"ambiguous number '{text}': YAML versions disagree on '_' in numbers",
+            self.problem(node, f"ambiguous number '{_short(text)}': YAML versions disagree on '_' in numbers",
                          "write the digits without separators")
             return text
         if _FLOAT.match(text):
-            return float(text)
+            number = float(text)
+            if math.isinf(number):
+                self.problem(node, f"number '{_short(text)}' is too large", "write it in quotes if it is text")
+                return None
+            return number
         return text
 

@@ -10,13 +10,14 @@ PACKAGE = Path(__file__).parent.parent / "site_builder"
 
 LAYERS = [
     {"errors", "dates", "typography", "urls", "charts"},
-    {"yaml_source", "models", "i18n", "sitemap", "write"},
-    {"loading", "markdown", "schema", "search"},
+    {"yaml_source", "models", "i18n", "sitemap", "write", "cache", "permalinks"},
+    {"loading", "markdown", "schema", "search", "citation"},
     {"scaffold"},
     {"library"},
-    {"links", "exports"},
-    {"views"},
+    {"links", "exports", "aliases"},
+    {"views", "status"},
     {"render"},
+    {"parallel", "bilingual", "redirects"},
     {"pipeline"},
     {"serve"},
     {"cli"},

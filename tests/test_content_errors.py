@@ -516,7 +516,8 @@ def test_id_does_not_match_file_name(site_copy, write_file, run_cli, tmp_path):
     write_file("actors/jane-example.yaml", JANE_ID.replace("<VALUE>", "jane-sample"))
     assert_reported(check(run_cli, tmp_path),
                     "content/actors/jane-example.yaml:1:5: error: id 'jane-sample' does not match the file name"
-                    " 'jane-example.yaml' (rename the file to 'jane-sample.yaml' or change the id)")
+                    " 'jane-example.yaml' (rename the file to 'jane-sample.yaml' or change the id; to rename a"
+                    " published entry, change both and list the old id under 'aliases:')")
 
 
 # --- references ---------------------------------------------------------------
