@@ -199,10 +199,8 @@ def _decode(raw: bytes, display: str) -> tuple[str, Problem | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        return "", Problem(Position(display, line, column), "file is not valid UTF-8",
+        lines = _LINE_BREAK.split(raw[: exc.start].decode("utf-8").removeprefix("\ufeff"))  # valid up to there
+        return "", Problem(Position(display, len(lines), len(lines[-1]) + 1), "file is not valid UTF-8",
                            "save it as UTF-8 in your editor")
     return text.removeprefix("\ufeff"), None
 

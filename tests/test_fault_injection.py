@@ -4,7 +4,7 @@ The minimal site (A) is built into `build/`; a changed copy (B) gives a second,
 different site. Then, many times, a build of the other site is started as a
 subprocess and killed with SIGKILL - no handler, no cleanup - at a random
 moment: half the time anywhere in the build, half the time during the write
-phase (once its staging folder appears). After each kill `build/` must hold,
+phase (once its staging folder appears, before it would end). After each kill `build/` must hold,
 file for file and byte for byte, either the complete previous site or the
 complete new one. Finally a build that is left to finish must succeed, give
 exactly the expected site, and leave no staging folder behind.
@@ -53,12 +53,20 @@ def start_build(cwd: Path, content: str) -> subprocess.Popen:
                             cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def run_build(cwd: Path, content: str) -> float:
+def run_build(cwd: Path, content: str) -> tuple[float, float]:
+    """Build to the end; return its duration and that of its write phase (from the
+    staging folder's creation to the end of the process)."""
     started = time.perf_counter()
     process = start_build(cwd, content)
+    staged = None
+    while process.poll() is None:
+        if staged is None and staging_folders(cwd):
+            staged = time.perf_counter()
+        time.sleep(0.001)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
-    return time.perf_counter() - started
+    ended = time.perf_counter()
+    return ended - started, ended - (staged or ended)
 
 
 def staging_folders(parent: Path) -> list[str]:
@@ -66,8 +74,9 @@ def staging_folders(parent: Path) -> list[str]:
 
 
 @pytest.fixture
-def two_sites(tmp_path: Path) -> tuple[Path, dict[str, dict[str, str]], float]:
-    """Content copies A and B in tmp_path, the manifest of each built site, and B's build time."""
+def two_sites(tmp_path: Path) -> tuple[Path, dict[str, dict[str, str]], tuple[float, float]]:
+    """Content copies A and B in tmp_path, the manifest of each built site, and the
+    durations of B's build and of its write phase."""
     shutil.copytree(TESTS / "fixtures" / "minimal", tmp_path / "a")
     shutil.copytree(TESTS / "fixtures" / "minimal", tmp_path / "b")
     event = tmp_path / "b" / "timeline" / "2022-06-example-delivery.yaml"
@@ -77,30 +86,32 @@ def two_sites(tmp_path: Path) -> tuple[Path, dict[str, dict[str, str]], float]:
         actor.read_text().replace("jane-example", "john-example").replace("Jane", "John"))
     manifests = {}
     for name in ("b", "a"):  # A last: the kills start from site A in build/
-        duration = run_build(tmp_path, name)
+        durations = run_build(tmp_path, name)
         manifests[name] = manifest(tmp_path / "build")
         if name == "b":
-            b_duration = duration
+            b_durations = durations
     assert manifests["a"] != manifests["b"]
     assert staging_folders(tmp_path) == []
-    return tmp_path, manifests, b_duration
+    return tmp_path, manifests, b_durations
 
 
 def test_killed_builds_leave_the_previous_or_the_new_site(two_sites):
-    root, manifests, duration = two_sites
+    root, manifests, (duration, write_phase) = two_sites
     rng = random.Random(int(os.environ.get("FAULT_INJECTION_SEED", "6")))
     current = "a"
     outcomes = {"previous": 0, "new": 0}
     for attempt in range(KILLS):
         target = "b" if current == "a" else "a"
+        leftovers = set(staging_folders(root))  # of the builds killed before
         process = start_build(root, target)
         started = time.perf_counter()
         if attempt % 2:  # anywhere in the build, startup included
             time.sleep(rng.uniform(0, duration))
-        else:  # during the write phase: once the staging folder exists
-            while not staging_folders(root) and process.poll() is None and time.perf_counter() - started < 60:
+        else:  # during the write phase: once this build's staging folder exists
+            while (not set(staging_folders(root)) - leftovers and process.poll() is None
+                   and time.perf_counter() - started < 60):
                 time.sleep(0.001)
-            time.sleep(rng.uniform(0, 0.05))
+            time.sleep(rng.uniform(0, write_phase))
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=60)
         found = manifest(root / "build")
@@ -112,6 +123,7 @@ def test_killed_builds_leave_the_previous_or_the_new_site(two_sites):
             current = target
         else:
             outcomes["previous"] += 1
+    assert outcomes["previous"] and outcomes["new"], outcomes  # kills landed before and after the swap
     # the next build succeeds, gives exactly its site and cleans up after the killed ones
     target = "b" if current == "a" else "a"
     run_build(root, target)

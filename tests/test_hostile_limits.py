@@ -178,6 +178,12 @@ def test_merge_key_with_alias_is_refused(tmp_path):
         "x.yaml:3:7: error: YAML alias '*base' is not allowed in content (write the value out in full)"]
 
 
+def test_merge_key_and_custom_tag_are_refused(tmp_path):
+    assert load(tmp_path, "a:\n  <<: {b: 1}\nc: !secret x\n") == [
+        "x.yaml:2:3: error: YAML merge keys ('<<') are not allowed in content (write the fields out)",
+        "x.yaml:3:4: error: YAML tag '!secret' is not allowed in content (remove the tag)"]
+
+
 def test_too_many_values(tmp_path):
     text = "a: [" + ",".join(["1"] * (MAX_NODES + 10)) + "]\n"
     started = time.perf_counter()
@@ -400,3 +406,9 @@ def test_a_dangling_symlink_is_reported_as_unreadable(site_copy, monkeypatch):
     (site_copy / "actors" / "gone.yaml").symlink_to("nowhere.yaml")
     [error] = errors_of(site_copy, monkeypatch)
     assert error.startswith("content/actors/") and error.endswith(": error: cannot read file: No such file or directory")
+
+
+@pytest.mark.parametrize("data, position", [(b"id: x\r\xffname: y\n", "2:1"), (b"id: x\nname: \xc3\xa9\xff\n", "2:8"),
+                                            (b"id: x\r\nname: \xe2\x80\n", "2:7")])
+def test_invalid_utf8_position_counts_lines_and_characters_as_editors_do(data, position, tmp_path):
+    assert load(tmp_path, data) == [f"x.yaml:{position}: error: file is not valid UTF-8 (save it as UTF-8 in your editor)"]

@@ -129,7 +129,11 @@ def assert_located(problem, content: Path) -> None:
         assert path.is_file(), problem
         lines = re.split(rb"\r\n|\r|\n", path.read_bytes())  # as YAML and editors count lines
         assert 1 <= position.line <= len(lines), (problem, len(lines))
-        assert position.column >= 1, problem
+        try:
+            width = len(lines[position.line - 1].decode("utf-8"))
+        except UnicodeDecodeError:  # the file's own problem; columns count characters
+            width = len(lines[position.line - 1])
+        assert 1 <= position.column <= width + 1, (problem, width)
     else:
         assert position.column == 0, problem
     line = str(problem)

@@ -51,7 +51,8 @@ def disk(request, tmp_path: Path):
     finally:
         if mounted:
             subprocess.run(["mount", "-o", "remount,rw", str(mount_point)], capture_output=True)
-            subprocess.run(["umount", str(mount_point)], capture_output=True, check=True)
+            if subprocess.run(["umount", str(mount_point)], capture_output=True).returncode:
+                subprocess.run(["umount", "-l", str(mount_point)], capture_output=True, check=True)  # busy: detach
 
 
 def _remount(mount_point: Path, options: str) -> None:
