@@ -15,12 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import jinja2
-
 from .i18n import Formatter
 from .models import Prose
 from .permalinks import BilingualKey
-from .render import LANGUAGES, RenderFailure, Renderer
+from .render import LANGUAGES, Renderer, rendered_bytes
 from .urls import ENTRY_KINDS
 from .views import PageView, SiteContext
 
@@ -68,12 +66,7 @@ class BilingualRenderer:
     renderer: Renderer
 
     def render_bytes(self, key: BilingualKey, lang: str) -> bytes:
-        try:
-            return self.render(key, lang).encode("utf-8")
-        except jinja2.TemplateSyntaxError as exc:
-            raise RenderFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
-        except jinja2.TemplateError as exc:
-            raise RenderFailure(f"{TEMPLATE}: template error: {exc}") from None
+        return rendered_bytes(lambda: self.render(key, lang))
 
     def render(self, key: BilingualKey, lang: str) -> str:
         renderer, site = self.renderer, self.renderer.site

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
@@ -43,6 +43,16 @@ def _template_position(exc: Exception) -> str:
             found = f"{filename}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return found
+
+
+def rendered_bytes(render: Callable[[], str]) -> bytes:
+    """A page as UTF-8; template errors become a RenderFailure naming the template line."""
+    try:
+        return render().encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise RenderFailure(f"{_template_position(exc)}template error: {exc}") from None
 
 
 def _typographic_gettext(translations: Any, lang: str) -> tuple:
@@ -86,13 +96,7 @@ class Renderer:
         return cls(site, environments, formatters)
 
     def render_bytes(self, key: PageKey, lang: str) -> bytes:
-        """The page as UTF-8; template errors become a RenderFailure naming the template line."""
-        try:
-            return self.render(key, lang).encode("utf-8")
-        except jinja2.TemplateSyntaxError as exc:
-            raise RenderFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
-        except jinja2.TemplateError as exc:
-            raise RenderFailure(f"{_template_position(exc)}template error: {exc}") from None
+        return rendered_bytes(lambda: self.render(key, lang))
 
     def render(self, key: PageKey, lang: str) -> str:
         page = PageView(self.site, key, lang, self.formatters[lang])
