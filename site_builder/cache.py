@@ -49,7 +49,10 @@ def fingerprint(content: Path, templates: Path, options: dict[str, Any]) -> str:
             if label == "code" and path.suffix != ".py":
                 continue
             digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
+            try:
+                digest.update(path.read_bytes())
+            except OSError:  # deleted or unreadable mid-scan: no fingerprint, so a full build says what is wrong
+                return ""
     return digest.hexdigest()
 
 
@@ -89,7 +92,7 @@ def load_record(out: Path) -> dict[str, Any] | None:
 def up_to_date(out: Path, print_: str) -> dict[str, Any] | None:
     """The last build's record if `out` is exactly what a build with this fingerprint made."""
     record = load_record(out)
-    if record is None or record.get("fingerprint") != print_ or not out.is_dir():
+    if record is None or not print_ or record.get("fingerprint") != print_ or not out.is_dir():
         return None
     return record if output_manifest(out) == record.get("manifest") else None
 
