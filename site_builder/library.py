@@ -1,7 +1,9 @@
 """The validated content, indexed by kind and id. Read-only once built."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator
 
 from .loading import LoadedContent, Origin
@@ -55,3 +57,33 @@ class Library:
 
     def count(self, kind: str) -> int:
         return len(self.entries[kind])
+
+    # Indexes for pages that list "what involves this entry". Built once per build on
+    # first use (a scan per page would make the build quadratic in the number of entries).
+    @cached_property
+    def _events_by_relation(self) -> dict[tuple[str, str], list[Any]]:
+        index: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for event in sorted(self.all("event"), key=lambda e: (e.date.sort_key(), e.id)):
+            for relation in ("themes", "actors", "equipment"):
+                for id in getattr(event, relation):
+                    index[(relation, id)].append(event)
+        return dict(index)
+
+    def events_with(self, relation: str, id: str) -> list[Any]:
+        """Events whose `relation` (themes, actors, equipment) lists `id`, in date order."""
+        return self._events_by_relation.get((relation, id), [])
+
+    @cached_property
+    def _equipment_by_actor(self) -> dict[tuple[str, str], list[Any]]:
+        index: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for item in self.all("equipment"):
+            for maker in item.manufacturers:
+                index[("made", maker)].append(item)
+            for buyer in dict.fromkeys(order.buyer for order in item.orders):
+                index[("bought", buyer)].append(item)
+        return dict(index)
+
+    def equipment_of(self, role: str, actor_id: str) -> list[Any]:
+        """Equipment the actor made (`role` 'made') or ordered ('bought')."""
+        return self._equipment_by_actor.get((role, actor_id), [])
+

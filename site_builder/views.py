@@ -299,13 +299,13 @@ class PageView:
             format_number=self.number, integer=True))
 
     def equipment_made_by(self, actor_id: str) -> list[Any]:
-        items = [e for e in self.site.library.all("equipment") if actor_id in e.manufacturers]
+        items = self.site.library.equipment_of("made", actor_id)
         return sorted(items, key=lambda e: sort_text(self.text(e.name)))
 
     def equipment_bought_by(self, actor_id: str) -> list[tuple[Any, int, str]]:
         """(equipment, units ordered, years of order) for each item the actor ordered."""
         bought = []
-        for item in self.site.library.all("equipment"):
+        for item in self.site.library.equipment_of("bought", actor_id):
             orders = [o for o in item.orders if o.buyer == actor_id]
             if orders:
                 years = ", ".join(str(y) for y in sorted({o.ordered for o in orders}))
@@ -314,8 +314,7 @@ class PageView:
 
     def events_with(self, field_name: str, id: str) -> list[Any]:
         """Events whose `field_name` (themes, actors, equipment) lists `id`, in date order."""
-        events = [e for e in self.site.library.all("event") if id in getattr(e, field_name)]
-        return sorted(events, key=lambda e: (e.date.sort_key(), e.id))
+        return self.site.library.events_with(field_name, id)
 
     def backlinks(self, kind: str, id: str) -> list[tuple[str, list[tuple[str, str]]]]:
         """What links here, grouped by kind: [(group label, [(name, url)])]."""
