@@ -25,27 +25,27 @@ from .models import Ref
 def check_aliases(library: Library) -> list[Problem]:
     """Every alias that cannot redirect unambiguously to its entry, with the alias's position."""
     problems: list[Problem] = []
-    claimed: dict[tuple[str, str], tuple[str, Any]] = {}  # (kind, alias) -> (entry id, position)
+    claimed: dict[tuple[str, str], tuple[str, Any]] = {}  # (kind, alias) -> (entry id, its position, lazily)
     for kind, entry in library.items():
         origin = library.origins[(kind, entry.id)]
         for index, alias in enumerate(getattr(entry, "aliases", ())):
-            position = origin.at("aliases", index)
+            position = lambda origin=origin, index=index: origin.at("aliases", index)  # only for a problem
             if alias == entry.id:
-                problems.append(Problem(position, f"alias '{alias}' is this entry's own id",
+                problems.append(Problem(position(), f"alias '{alias}' is this entry's own id",
                                         "remove it: aliases list former ids only"))
             elif library.has(kind, alias) or (kind, alias) in library.broken:
                 where = library.origins.get((kind, alias))
                 problems.append(Problem(
-                    position, f"alias '{alias}' is the id of another {kind}"
+                    position(), f"alias '{alias}' is the id of another {kind}"
                     + (f" (defined at {where.at('id')})" if where is not None else ""),
                     f"a former id must not be in use: remove the alias, or rename the {kind} that uses it"))
             elif (kind, alias) in claimed:
                 first_id, first_position = claimed[(kind, alias)]
                 if first_id == entry.id:
-                    problems.append(Problem(position, f"alias '{alias}' is listed twice", "keep it once"))
+                    problems.append(Problem(position(), f"alias '{alias}' is listed twice", "keep it once"))
                 else:
                     problems.append(Problem(
-                        position, f"alias '{alias}' is also claimed by {kind} '{first_id}' (at {first_position})",
+                        position(), f"alias '{alias}' is also claimed by {kind} '{first_id}' (at {first_position()})",
                         "a former id can lead to one entry only: keep it on the entry that replaced the old one"))
             else:
                 claimed[(kind, alias)] = (entry.id, position)

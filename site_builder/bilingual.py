@@ -7,8 +7,8 @@ page's language; each column is in its own language, with its own `lang`, links
 to that language's pages and its own numbered notes. Not in the sitemap nor the
 search index, and `noindex`: it repeats the two entry pages, for paper.
 
-Pages are rendered like the others (parallel.render_pages), through a
-`BilingualRenderer` that has the same `render_bytes` as render.Renderer.
+Pages are rendered like the others (jobs.py, parallel.py), through a
+`BilingualRenderer` that has the same `render` as render.Renderer.
 """
 from __future__ import annotations
 
@@ -18,16 +18,10 @@ from typing import Any
 from .i18n import Formatter
 from .models import Prose
 from .permalinks import BilingualKey
-from .render import LANGUAGES, Renderer, rendered_bytes
-from .urls import ENTRY_KINDS
+from .render import LANGUAGES, Renderer
 from .views import PageView, SiteContext
 
 TEMPLATE = "bilingual.html"
-
-
-def bilingual_pages(site: SiteContext) -> list[tuple[BilingualKey, str]]:
-    return [(BilingualKey(kind, entry.id), lang)
-            for kind in ENTRY_KINDS for entry in site.library.all(kind) for lang in LANGUAGES]
 
 
 class ColumnView(PageView):
@@ -65,11 +59,8 @@ def prose_fields(entry: Any) -> list[Prose]:
 class BilingualRenderer:
     renderer: Renderer
 
-    def render_bytes(self, key: BilingualKey, lang: str) -> bytes:
-        return rendered_bytes(lambda: self.render(key, lang))
-
-    def render(self, key: BilingualKey, lang: str) -> str:
-        renderer, site = self.renderer, self.renderer.site
+    def render(self, key: BilingualKey, lang: str, site: SiteContext | None = None) -> str:
+        renderer, site = self.renderer, site or self.renderer.site
         page = PageView(site, key, lang, renderer.formatters[lang])  # type: ignore[arg-type]  # a PageKey look-alike
         columns = [ColumnView(page, column, renderer.formatters[column]) for column in LANGUAGES]
         entry = site.library.get(key.entry_kind, key.id)

@@ -1,143 +1,197 @@
 """Cross-references: check that every reference resolves, and build backlinks.
 
-Relation fields are found through their `Ref` marker and prose fields through
-their type, by walking the models generically; the same walk that checks the
-links fills "what links here", so the two can never disagree.
+Two steps. `extract_references` walks one entry generically (relation fields
+by their `Ref` marker, prose fields by their type, parsing the Markdown) and
+lists what it points to; it needs nothing but the entry, so it runs where the
+file is read and its result is cached with the file. `check_references` then
+checks every reference against the whole library, and the same pass fills
+"what links here", so the two can never disagree.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel
 
 from .errors import Position, Problem, did_you_mean
 from .library import Library
 from .loading import Origin
-from .markdown import ParsedProse, ProseParser
+from .markdown import Compiled, ProseParser
 from .models import LANGUAGES, Prose, Ref
 
 Key = tuple[str, str]  # (kind, id)
 LINKABLE = ("theme", "event", "equipment", "actor", "source", "dataset")
 
 
+@dataclass(frozen=True)
+class RawRef:
+    """A reference as written in one entry, before it is checked against the library."""
+
+    kind: str  # an entry kind (maybe misspelt), "note", or "web"/"invalid" for other prose link targets
+    target: str
+    path: tuple  # the field holding it, inside the entry
+    written: str | None = None  # prose only: how it is written, to find its line and column
+
+
+@dataclass
+class EntryRefs:
+    """Everything one entry points to, and what is wrong in its prose's Markdown.
+    Depends on the entry alone, so it is computed where the file is read (in a
+    worker, or taken from the cache) and checked later against the whole library."""
+
+    refs: list[RawRef] = field(default_factory=list)
+    prose_problems: list[tuple[tuple, str, str, str]] = field(default_factory=list)  # (path, written, message, hint)
+    # Its prose compiled for rendering (markdown.fill), by (text, language): parsed once
+    # per build, where the file is read, and not at all for a file that did not change.
+    compiled: dict[tuple[str, str], Compiled] = field(default_factory=dict)
+
+
+def extract_references(model: BaseModel, parser: ProseParser) -> EntryRefs:
+    found = EntryRefs()
+    _extract(model, (), parser, found)
+    return found
+
+
+def _extract(model: BaseModel, path: tuple, parser: ProseParser, found: EntryRefs) -> None:
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+        if ref is not None:
+            ids = value if isinstance(value, list) else [value] if value else []
+            for index, target in enumerate(ids):
+                found.refs.append(RawRef(ref.kind, target, path + (name, index) if isinstance(value, list) else path + (name,)))
+        elif name == "link" and isinstance(value, str):
+            kind, _, target = value.partition(":")
+            found.refs.append(RawRef(kind, target, path + (name,)))
+        else:
+            _extract_value(value, path + (name,), parser, found)
+
+
+def _extract_value(value: Any, path: tuple, parser: ProseParser, found: EntryRefs) -> None:
+    if isinstance(value, Prose):
+        for lang in LANGUAGES:
+            text = getattr(value, lang)
+            parsed = parser.parse(text, lang)
+            found.compiled[(text, lang)] = parser.compile(text, lang, parsed)
+            found.prose_problems += [(path + (lang,), *problem) for problem in parsed.problems]
+            found.refs += [RawRef(ref.kind, ref.target, path + (lang,), ref.written) for ref in parsed.references]
+    elif isinstance(value, BaseModel):
+        _extract(value, path, parser, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _extract_value(item, path + (index,), parser, found)
+
+
 @dataclass
 class Links:
-    parsed: dict[tuple[str, str], ParsedProse] = field(default_factory=dict)  # (text, lang) -> parsed
     backlinks: dict[Key, set[Key]] = field(default_factory=lambda: defaultdict(set))
     cited_notes: dict[str, set[Key]] = field(default_factory=lambda: defaultdict(set))
-
-    def prose(self, text: str, lang: str) -> ParsedProse:
-        return self.parsed[(text, lang)]
 
     def links_to(self, key: Key) -> list[Key]:
         return sorted(self.backlinks.get(key, ()))
 
 
+Owner = Key | None  # None: the site settings
+
+
 def resolve(library: Library, parser: ProseParser) -> tuple[Links, list[Problem]]:
-    links = Links()
-    walker = _Walker(library, parser, links)
-    if library.site is not None and library.site_origin is not None:
-        walker.walk(library.site, None, library.site_origin, ())
+    """Extract and check every reference in one process (see `check_references`)."""
+    found: dict[Owner, EntryRefs] = {}
+    if library.site is not None:
+        found[None] = extract_references(library.site, parser)
     for kind, entry in library.items():
-        walker.walk(entry, (kind, entry.id), library.origins[(kind, entry.id)], ())
+        found[(kind, entry.id)] = extract_references(entry, parser)
+    return check_references(library, found)
+
+
+def check_references(library: Library, found: dict[Owner, EntryRefs]) -> tuple[Links, list[Problem]]:
+    """Check every entry's references against the library; fill backlinks and cited notes."""
+    links = Links()
+    checker = _Checker(library, links)
+    for owner, refs in found.items():
+        origin = library.site_origin if owner is None else library.origins.get(owner)
+        if origin is None or (owner is None and library.site is None):
+            continue
+        checker.check(owner, origin, refs)
     for note_id, document in library.note_documents.items():
         if document:
             links.backlinks[("source", document)].add(("note", note_id))
     for note in library.all("note"):
         if note.id not in links.cited_notes:
-            walker.problems.append(Problem(library.origins[("note", note.id)].at("id"),
-                                           f"note '{note.id}' is never cited", "cite it as [^" + note.id + "] or remove it",
-                                           severity="warning"))
-    return links, walker.problems
+            checker.problems.append(Problem(library.origins[("note", note.id)].at("id"),
+                                            f"note '{note.id}' is never cited", "cite it as [^" + note.id + "] or remove it",
+                                            severity="warning"))
+    return links, checker.problems
 
 
-class _Walker:
-    def __init__(self, library: Library, parser: ProseParser, links: Links):
-        self.library, self.parser, self.links = library, parser, links
+class _Checker:
+    def __init__(self, library: Library, links: Links):
+        self.library, self.links = library, links
         self.problems: list[Problem] = []
 
-    def walk(self, model: BaseModel, owner: Key | None, origin: Origin, path: tuple) -> None:
-        for name, info in type(model).model_fields.items():
-            value = getattr(model, name)
-            ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
-            if ref is not None:
-                ids = value if isinstance(value, list) else [value] if value else []
-                for index, target in enumerate(ids):
-                    at = path + (name, index) if isinstance(value, list) else path + (name,)
-                    self.reference(ref.kind, target, owner, origin.at(*at))
-            elif name == "link" and isinstance(value, str):
-                kind, _, target = value.partition(":")
-                self.reference(kind, target, owner, origin.at(*path, name))
-            else:
-                self.value(value, owner, origin, path + (name,))
+    def check(self, owner: Owner, origin: Origin, found: EntryRefs) -> None:
+        # Positions are looked up only for a problem: finding one re-reads the file.
+        def locate(ref: RawRef) -> Position:
+            if ref.written is None:
+                return origin.at(*ref.path)
+            return origin.file.find_in_value(origin.prefix + ref.path, ref.written)
 
-    def value(self, value: Any, owner: Key | None, origin: Origin, path: tuple) -> None:
-        if isinstance(value, Prose):
-            for lang in LANGUAGES:
-                self.prose(getattr(value, lang), lang, owner, origin, path + (lang,))
-        elif isinstance(value, BaseModel):
-            self.walk(value, owner, origin, path)
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                self.value(item, owner, origin, path + (index,))
+        for path, written, message, hint in found.prose_problems:
+            self.problems.append(Problem(origin.file.find_in_value(origin.prefix + path, written), message, hint))
+        for ref in found.refs:
+            if ref.written is None:
+                self.reference(ref.kind, ref.target, owner, lambda ref=ref: locate(ref))
+            else:
+                self.prose_reference(ref, owner, lambda ref=ref: locate(ref))
 
     def known_ids(self, kind: str) -> list[str]:
         """Ids to suggest from: valid entries and those whose file has errors."""
         return [*self.library.entries[kind], *(id for k, id in self.library.broken if k == kind)]
 
-    def reference(self, kind: str, target: str, owner: Key | None, position: Position) -> bool:
+    def reference(self, kind: str, target: str, owner: Owner, locate: Callable[[], Position]) -> bool:
         if kind not in self.library.entries:
-            self.problems.append(Problem(position, f"unknown kind of entry '{kind}'",
+            self.problems.append(Problem(locate(), f"unknown kind of entry '{kind}'",
                                          did_you_mean(kind, LINKABLE) or "use one of: " + ", ".join(LINKABLE)))
             return False
         if not self.library.has(kind, target) and (kind, target) in self.library.aliases:
             live = self.library.aliases[(kind, target)]  # a former id: it still works, but say so
-            self.problems.append(Problem(position, f"'{target}' is a former id of {kind} '{live}'",
+            self.problems.append(Problem(locate(), f"'{target}' is a former id of {kind} '{live}'",
                                          f"write '{live}' instead", severity="warning"))
             target = live
         if not self.library.has(kind, target):
             if (kind, target) in self.library.broken:
                 return False  # its own file's errors are reported already
-            self.problems.append(Problem(position, f"unknown {kind} '{target}'",
+            self.problems.append(Problem(locate(), f"unknown {kind} '{target}'",
                                          did_you_mean(target, self.known_ids(kind))))
             return False
         if owner is not None and owner != (kind, target):
             self.links.backlinks[(kind, target)].add(owner)
         return True
 
-    def prose(self, text: str, lang: str, owner: Key | None, origin: Origin, path: tuple) -> None:
-        key = (text, lang)
-        parsed = self.links.parsed.get(key)
-        if parsed is None:
-            parsed = self.links.parsed[key] = self.parser.parse(text, lang)
-        full = origin.prefix + path
-        for written, message, hint in parsed.problems:
-            self.problems.append(Problem(origin.file.find_in_value(full, written), message, hint))
-        for ref in parsed.references:
-            position = origin.file.find_in_value(full, ref.written)
-            if ref.kind == "web":
-                continue
-            if ref.kind == "invalid":
-                self.problems.append(Problem(position, f"link target '{ref.target}' is neither an entry nor a web address",
-                                             "write [text](kind:id), e.g. (actor:iai), or a full https:// address"))
-            elif ref.kind == "note":
-                if not self.library.has("note", ref.target):
-                    if ("note", ref.target) in self.library.broken:
-                        continue
-                    self.problems.append(Problem(position, f"unknown note '{ref.target}'",
-                                                 did_you_mean(ref.target, self.known_ids("note"))))
-                elif owner is not None and owner[0] == "note":
-                    self.problems.append(Problem(position, "a note cannot cite another note",
-                                                 "link to the source instead: [title](source:id)"))
-                else:
-                    self.links.cited_notes[ref.target].add(owner or ("site", ""))
-                    source = self.library.get("note", ref.target).source
-                    if owner is not None and source:
-                        self.links.backlinks[("source", source)].add(owner)
-            elif ref.kind not in LINKABLE:
-                self.problems.append(Problem(position, f"unknown kind of entry '{ref.kind}' in link '{ref.kind}:{ref.target}'",
-                                             did_you_mean(ref.kind, LINKABLE) or "use one of: " + ", ".join(LINKABLE)))
+    def prose_reference(self, ref: RawRef, owner: Owner, locate: Callable[[], Position]) -> None:
+        if ref.kind == "web":
+            return
+        if ref.kind == "invalid":
+            self.problems.append(Problem(locate(), f"link target '{ref.target}' is neither an entry nor a web address",
+                                         "write [text](kind:id), e.g. (actor:iai), or a full https:// address"))
+        elif ref.kind == "note":
+            if not self.library.has("note", ref.target):
+                if ("note", ref.target) in self.library.broken:
+                    return
+                self.problems.append(Problem(locate(), f"unknown note '{ref.target}'",
+                                             did_you_mean(ref.target, self.known_ids("note"))))
+            elif owner is not None and owner[0] == "note":
+                self.problems.append(Problem(locate(), "a note cannot cite another note",
+                                             "link to the source instead: [title](source:id)"))
             else:
-                self.reference(ref.kind, ref.target, owner, position)
+                self.links.cited_notes[ref.target].add(owner or ("site", ""))
+                source = self.library.get("note", ref.target).source
+                if owner is not None and source:
+                    self.links.backlinks[("source", source)].add(owner)
+        elif ref.kind not in LINKABLE:
+            self.problems.append(Problem(locate(), f"unknown kind of entry '{ref.kind}' in link '{ref.kind}:{ref.target}'",
+                                         did_you_mean(ref.kind, LINKABLE) or "use one of: " + ", ".join(LINKABLE)))
+        else:
+            self.reference(ref.kind, ref.target, owner, locate)

@@ -5,6 +5,7 @@ its own, and all problems come back together with their file, line and column.
 """
 from __future__ import annotations
 
+import hashlib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +21,37 @@ SITE_FILE = "site.yaml"
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 
-@dataclass(frozen=True)
 class Origin:
-    """Where an entry was written: its file and the path of the entry inside it."""
+    """Where an entry was written: its file and the path of the entry inside it.
 
-    file: SourceFile
-    prefix: tuple = ()
+    Positions are only needed to report a problem, which is rare, so an origin
+    holds just the file's name: the file is parsed again for its positions on
+    first use. Keeping every file's node positions for the whole build would cost
+    more memory than the content itself, and could not be cached between builds.
+    """
+
+    __slots__ = ("path", "display", "prefix", "_source")
+
+    def __init__(self, path: Path, display: str, prefix: tuple = (), source: SourceFile | None = None):
+        self.path, self.display, self.prefix, self._source = path, display, prefix, source
+
+    @property
+    def file(self) -> SourceFile:
+        if self._source is None:
+            self._source = load_file(self.path, self.display)[0]
+        return self._source
 
     def at(self, *path: Any) -> Position:
         return self.file.at(self.prefix + tuple(path))
+
+    def __reduce__(self) -> tuple:  # across processes and into the cache: the name only
+        return (Origin, (self.path, self.display, self.prefix))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Origin) and (self.path, self.prefix) == (other.path, other.prefix)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.prefix))
 
 
 @dataclass
@@ -43,49 +66,95 @@ class LoadedContent:
     broken: set[tuple[str, str]] = field(default_factory=set)
 
 
-def load_content(root: Path) -> tuple[LoadedContent, list[Problem]]:
-    """Read every content file under `root`; return what validated and all problems."""
-    content = LoadedContent(entries={kind: {} for kind in KIND_FOLDERS})
+@dataclass
+class FileResult:
+    """One content file read and validated on its own: what `assemble` needs, and
+    nothing that ties it to this process (it crosses to workers and into the cache)."""
+
+    kind: str
+    path: Path
+    display: str
+    digest: str  # of the file's bytes: what the build cache compares
+    entries: list[tuple[str, BaseModel, tuple]] = field(default_factory=list)  # (kind, model, prefix in file)
+    note_document: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    broken: set[tuple[str, str]] = field(default_factory=set)
+
+
+def content_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
+    """(kind, path) of every content file under `root` (site.yaml first, kind "site")."""
     problems: list[Problem] = []
     if not root.is_dir():
-        return content, [Problem(Position(str(root)), "content folder not found",
-                                 "pass --content with the folder that holds site.yaml")]
-
+        return [], [Problem(Position(str(root)), "content folder not found",
+                            "pass --content with the folder that holds site.yaml")]
+    files: list[tuple[str, Path]] = []
     site_path = root / SITE_FILE
     if not site_path.is_file():
         problems.append(Problem(Position(display_path(site_path)), "site settings file is missing",
                                 "create site.yaml with the site's title, tagline, intro, about, base_url, licence and author"))
     else:
-        source, found = load_file(site_path, display_path(site_path))
-        problems += found
-        if not found:
-            model, found = validate(SiteSettings, source.data, source, ())
-            problems += found
-            content.site, content.site_origin = model, Origin(source)
+        files.append(("site", site_path))
+    for kind, (folder, _model_class) in KIND_FOLDERS.items():
+        files.extend((kind, path) for path in _content_files(root / folder, problems))
+    return files, problems
 
-    for kind, (folder, model_class) in KIND_FOLDERS.items():
-        for path in _content_files(root / folder, problems):
-            display = display_path(path)
-            source, found = load_file(path, display)
-            problems += found
-            model, invalid = (None, []) if found else validate(model_class, source.data, source, ())
-            problems += invalid
-            if model is None:
-                content.broken |= _ids_in_broken_file(kind, path, source.data)
+
+def file_digest(raw: bytes) -> str:
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+
+
+def read_content_file(kind: str, path: Path) -> FileResult:
+    """Parse and validate one file; never raises for bad content."""
+    display = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raw = None  # load_file reports it
+    result = FileResult(kind, path, display, file_digest(raw) if raw is not None else "")
+    source, found = load_file(path, display, raw)
+    result.problems += found
+    model_class = SiteSettings if kind == "site" else KIND_FOLDERS[kind][1]
+    model, invalid = (None, []) if found else validate(model_class, source.data, source, ())
+    result.problems += invalid
+    if model is None:
+        if kind != "site":
+            result.broken |= _ids_in_broken_file(kind, path, source.data)
+    elif isinstance(model, NoteFile):
+        result.note_document = model.document
+        result.entries = [("note", note, ("notes", index)) for index, note in enumerate(model.notes)]
+    elif kind != "site" and model.id != path.stem:
+        result.problems.append(Problem(source.at(("id",)), f"id '{model.id}' does not match the file name '{path.name}'",
+                                       f"rename the file to '{model.id}.yaml' or change the id; to rename a "
+                                       "published entry, change both and list the old id under 'aliases:'"))
+        result.broken |= {(kind, model.id), (kind, path.stem)}  # links to either are not 'unknown'
+    else:
+        result.entries = [(kind, model, ())]
+    return result
+
+
+def assemble(results: list[FileResult]) -> tuple[LoadedContent, list[Problem]]:
+    """The files' entries put together: ids must be unique across files."""
+    content = LoadedContent(entries={kind: {} for kind in KIND_FOLDERS})
+    problems: list[Problem] = []
+    for result in results:
+        problems += result.problems
+        content.broken |= result.broken
+        for kind, model, prefix in result.entries:
+            origin = Origin(result.path, result.display, prefix)
+            if kind == "site":
+                content.site, content.site_origin = model, origin
                 continue
-            if isinstance(model, NoteFile):
-                for index, note in enumerate(model.notes):
-                    _register(content, "note", note, Origin(source, ("notes", index)), problems)
-                    content.note_documents[note.id] = model.document
-            else:
-                if model.id != path.stem:
-                    problems.append(Problem(source.at(("id",)), f"id '{model.id}' does not match the file name '{path.name}'",
-                                            f"rename the file to '{model.id}.yaml' or change the id; to rename a "
-                                            "published entry, change both and list the old id under 'aliases:'"))
-                    content.broken |= {(kind, model.id), (kind, path.stem)}  # links to either are not 'unknown'
-                    continue
-                _register(content, kind, model, Origin(source), problems)
+            if kind == "note":
+                content.note_documents.setdefault(model.id, result.note_document)
+            _register(content, kind, model, origin, problems)
     return content, problems
+
+
+def load_content(root: Path) -> tuple[LoadedContent, list[Problem]]:
+    """Read every content file under `root`; return what validated and all problems."""
+    files, problems = content_files(root)
+    content, found = assemble([read_content_file(kind, path) for kind, path in files])
+    return content, problems + found
 
 
 def _ids_in_broken_file(kind: str, path: Path, data: Any) -> set[tuple[str, str]]:

@@ -9,6 +9,7 @@ the page's footnote numbering for each citation.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
@@ -24,6 +25,9 @@ WEB_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 _NOTE_REF = re.compile(r"\[\^([^\]\s]*)\]")
 
+COMPILED_MEMO = 4096  # texts compiled on demand (those not compiled while reading)
+_SLOT = re.compile("\x00([0-9]+)\x00")  # content cannot hold NUL (yaml_source.py refuses it)
+Compiled = tuple  # of HTML strings and slots: ("link", kind, id, title attribute), ("note", id), ("block", ...)
 QUOTES = {"fr": ["«\u00a0", "\u00a0»", "“", "”"], "en": ["“", "”", "‘", "’"]}
 
 
@@ -104,6 +108,28 @@ class ProseParser:
     def __init__(self, entry_kinds: tuple[str, ...]):
         self.entry_kinds = entry_kinds
         self.parsers = {lang: make_parser(lang) for lang in QUOTES}
+        # Texts compiled while the content was read (reading.py); others are compiled
+        # on first use. A compiled text is about the size of its HTML, so the whole
+        # site's fit in memory, unlike markdown-it's tokens.
+        self.compiled: dict[tuple[str, str], Compiled] = {}
+        self._compile_memo = lru_cache(maxsize=COMPILED_MEMO)(self.compile)
+
+    def compiled_text(self, text: str, lang: str) -> Compiled:
+        return self.compiled.get((text, lang)) or self._compile_memo(text, lang)
+
+    def compile(self, text: str, lang: str, parsed: ParsedProse | None = None) -> Compiled:
+        """The text as HTML with slots for what depends on the page (see `fill`)."""
+        parsed = parsed or self.parse(text, lang)
+        env: dict = {"slots": []}
+        html = self.parsers[lang].renderer.render(parsed.tokens, self.parsers[lang].options, env)
+        parts: list = []
+        for index, piece in enumerate(_SLOT.split(html)):
+            if index % 2 == 0:
+                if piece:
+                    parts.append(piece)
+            else:
+                parts.append(env["slots"][int(piece)])
+        return tuple(parts)
 
     def parse(self, text: str, lang: str) -> ParsedProse:
         env: dict = {}
@@ -132,18 +158,53 @@ class ProseParser:
             return Reference(match.group(1), match.group(2), f"({href}")
         return Reference("invalid", href, f"({href}")
 
-    def render(self, parsed: ParsedProse, lang: str, linker: Linker, heading_shift: int = 1, anchor: str = "") -> str:
+    def render(self, parsed: ParsedProse | Compiled, lang: str, linker: Linker, heading_shift: int = 1,
+               anchor: str = "") -> str:
         """`anchor` names the field ('body'): its top-level paragraphs and headings then get
         ids 'body-1', 'body-2'... counted by position, hence the same in both languages."""
-        env = {"linker": linker, "heading_shift": heading_shift, "anchor": anchor, "blocks": 0}
-        return self.parsers[lang].renderer.render(parsed.tokens, self.parsers[lang].options, env)
+        compiled = self.compile("", lang, parsed) if isinstance(parsed, ParsedProse) else parsed
+        return fill(compiled, linker, heading_shift, anchor)
 
-    def render_inline(self, parsed: ParsedProse, lang: str, linker: Linker) -> str:
+    def render_inline(self, parsed: ParsedProse | Compiled, lang: str, linker: Linker) -> str:
         """Render a one-paragraph field without its <p> wrapper (for summaries in lists)."""
         html = self.render(parsed, lang, linker)
         if html.count("<p>") == 1 and html.startswith("<p>") and html.rstrip().endswith("</p>"):
             return html.strip()[3:-4]
         return html
+
+
+def fill(compiled: Compiled, linker: Linker, heading_shift: int = 1, anchor: str = "") -> str:
+    """A compiled text as HTML on one page: entry links relative to it, footnote calls
+    numbered by its linker (in the order of the text), paragraph anchors if asked."""
+    out: list[str] = []
+    blocks, current = 0, ""
+    for part in compiled:
+        if part.__class__ is str:
+            out.append(part)
+            continue
+        what = part[0]
+        if what == "link":
+            out.append(f'<a href="{escapeHtml(linker.entry_url(part[1], part[2]))}"{part[3]}>')
+        elif what == "note":
+            number, call = linker.cite(part[1])
+            out.append(note_call_html(linker.note_href(part[1]), call, number))
+        elif what == "open":  # ("open", "p" or level, top-level?)
+            if anchor and part[2]:
+                blocks += 1
+                current = f"{anchor}-{blocks}"
+                attribute = f' id="{current}"'
+            else:
+                attribute = ""
+            tag = "p" if part[1] == "p" else f"h{min(6, part[1] + heading_shift)}"
+            out.append(f"<{tag}{attribute}>")
+        else:  # ("close", "p" or level)
+            if current:
+                label = escapeHtml(linker.anchor_label())
+                out.append(f'<a class="anchor" href="#{current}" aria-label="{label}" title="{label}">#</a>')
+                current = ""
+            tag = "p" if part[1] == "p" else f"h{min(6, part[1] + heading_shift)}"
+            out.append(f"</{tag}>\n")
+    return "".join(out)
 
 
 def note_call_html(href: str, anchor: str, number: int) -> str:
@@ -152,49 +213,31 @@ def note_call_html(href: str, anchor: str, number: int) -> str:
             f'role="doc-noteref">{number}</a></sup>')
 
 
+def _slot(env: dict, slot: tuple) -> str:
+    env["slots"].append(slot)
+    return f"\x00{len(env['slots']) - 1}\x00"
+
+
 def _render_note_ref(self, tokens, idx, options, env) -> str:
-    linker: Linker = env["linker"]
-    note_id = tokens[idx].meta["id"]
-    number, anchor = linker.cite(note_id)
-    return note_call_html(linker.note_href(note_id), anchor, number)
+    return _slot(env, ("note", tokens[idx].meta["id"]))
 
 
 def _render_link_open(self, tokens, idx, options, env) -> str:
     # Tokens are parsed once and rendered on many pages: never modify them here.
     token = tokens[idx]
     href = token.attrGet("href") or ""
-    match = ENTRY_LINK.match(href)
-    if match and not WEB_LINK.match(href):
-        href = env["linker"].entry_url(match.group(1), match.group(2))
     title = token.attrGet("title")
     title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+    match = ENTRY_LINK.match(href)
+    if match and not WEB_LINK.match(href):
+        return _slot(env, ("link", match.group(1), match.group(2), title_attr))
     return f'<a href="{escapeHtml(href)}"{title_attr}>'
-
-
-def _block_anchor(token: Token, env: dict) -> str:
-    """The id of a top-level block when the field asked for anchors, else ''."""
-    if not env.get("anchor") or token.level != 0:
-        return ""
-    env["blocks"] += 1
-    env["current"] = f"{env['anchor']}-{env['blocks']}"
-    return env["current"]
-
-
-def _anchor_link(env: dict) -> str:
-    anchor = env.pop("current", "")
-    if not anchor:
-        return ""
-    label = escapeHtml(env["linker"].anchor_label())
-    return f'<a class="anchor" href="#{anchor}" aria-label="{label}" title="{label}">#</a>'
 
 
 def _render_heading(open_: bool) -> Callable:
     def render(self, tokens, idx, options, env) -> str:
-        level = min(6, int(tokens[idx].tag[1]) + env.get("heading_shift", 1))
-        if open_:
-            anchor = _block_anchor(tokens[idx], env)
-            return f'<h{level} id="{anchor}">' if anchor else f"<h{level}>"
-        return f"{_anchor_link(env)}</h{level}>\n"
+        level = int(tokens[idx].tag[1])
+        return _slot(env, ("open", level, tokens[idx].level == 0) if open_ else ("close", level))
     return render
 
 
@@ -202,8 +245,5 @@ def _render_paragraph(open_: bool) -> Callable:
     def render(self, tokens, idx, options, env) -> str:
         if tokens[idx].hidden:  # paragraphs inside tight lists print no <p>
             return ""
-        if open_:
-            anchor = _block_anchor(tokens[idx], env)
-            return f'<p id="{anchor}">' if anchor else "<p>"
-        return f"{_anchor_link(env)}</p>\n"
+        return _slot(env, ("open", "p", tokens[idx].level == 0) if open_ else ("close", "p"))
     return render

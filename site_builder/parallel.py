@@ -1,25 +1,59 @@
-"""Rendering pages on every core.
+"""Rendering pages on every core, each worker writing what it renders.
 
 Pages are independent once the content is resolved, so they are rendered in
 chunks by forked worker processes. Fork lets each worker inherit the resolved
-site (nothing is pickled on the way in); only the finished bytes come back.
-Output is keyed by path, so it is the same whatever order workers finish in.
+site (nothing is pickled on the way in). Each worker writes its pages straight
+into the folder being prepared and sends back only their path, hash and what
+they read (dependencies.py): the parent never holds the whole site in memory.
+The result is keyed by path, so it is the same whatever order workers finish in.
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
 
+from .dependencies import PageDeps, recording_site
+from .jobs import Job, render_job
 from .render import RenderFailure, Renderer
-from .urls import PageKey
+from .write import put_file
 
-Page = tuple[PageKey, str]
 MIN_PAGES_PER_WORKER = 100  # below this, starting processes costs more than it saves
 
-# Set once in each worker process, right after fork, by _start_worker; never in the
-# parent. Pool workers can only reach per-process state through a module global.
-_worker_renderer: Renderer | None = None
+
+@dataclass(frozen=True)
+class Rendered:
+    path: str
+    digest: str
+    deps: tuple  # PageDeps.frozen()
+    data: bytes | None = None  # only when rendering in memory (no target folder)
+
+
+@dataclass(frozen=True)
+class Task:
+    """What every worker needs: inherited through fork, never pickled."""
+
+    renderer: Renderer
+    target: Path | None  # the folder to write into; None: return the bytes instead
+    present: dict[str, str]  # path -> hash of what `target` already holds: identical pages are not rewritten
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def render_one(task: Task, job: Job) -> Rendered:
+    deps = PageDeps()
+    data = render_job(task.renderer, recording_site(task.renderer.site, deps), job)
+    hashed = digest(data)
+    if task.target is None:
+        return Rendered(job.path, hashed, deps.frozen(), data)
+    if task.present.get(job.path) != hashed:
+        put_file(task.target, job.path, data)
+    return Rendered(job.path, hashed, deps.frozen())
 
 
 def default_jobs() -> int:
@@ -29,29 +63,34 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker(renderer: Renderer) -> None:
-    global _worker_renderer
-    _worker_renderer = renderer
+# Set once in each worker process, right after fork, by _start_worker; never in the
+# parent. Pool workers can only reach per-process state through a module global.
+_worker_task: Task | None = None
 
 
-def _render_chunk(chunk: list[Page]) -> list[tuple[str, bytes]]:
-    assert _worker_renderer is not None
-    return [(key.output_file(lang), _worker_renderer.render_bytes(key, lang)) for key, lang in chunk]
+def _start_worker(task: Task) -> None:
+    global _worker_task
+    _worker_task = task
 
 
-def render_pages(renderer: Renderer, pages: list[Page], jobs: int) -> Iterator[tuple[str, bytes]]:
-    """(output path, HTML bytes) for every page; raises RenderFailure on a template error."""
-    workers = min(jobs, len(pages) // MIN_PAGES_PER_WORKER)
+def _render_chunk(chunk: list[Job]) -> list[Rendered]:
+    assert _worker_task is not None
+    return [render_one(_worker_task, job) for job in chunk]
+
+
+def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]:
+    """Render (and write) every job; raises RenderFailure on a template error."""
+    workers = min(workers, len(jobs) // MIN_PAGES_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for key, lang in pages:
-            yield key.output_file(lang), renderer.render_bytes(key, lang)
+        for job in jobs:
+            yield render_one(task, job)
         return
-    size = max(16, len(pages) // (workers * 8))  # several chunks per worker evens out page costs
-    chunks = [pages[i:i + size] for i in range(0, len(pages), size)]
+    size = max(16, len(jobs) // (workers * 8))  # several chunks per worker evens out page costs
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(renderer,)) as pool:
+    with context.Pool(workers, initializer=_start_worker, initargs=(task,)) as pool:
         for rendered in pool.imap(_render_chunk, chunks):
             yield from rendered
 
 
-__all__ = ["RenderFailure", "default_jobs", "render_pages"]
+__all__ = ["RenderFailure", "Rendered", "Task", "default_jobs", "digest", "render_jobs"]

@@ -5,6 +5,8 @@ build before the output folder is touched.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,21 +15,23 @@ from typing import Callable
 import jinja2
 
 from .aliases import canonicalize, check_aliases
-from .bilingual import BilingualRenderer, bilingual_pages
-from .cache import build_inputs, save_record, summary_of, unchanged_build, warnings_of
+from .cache import build_inputs, load_record, save_record, summary_of, unchanged_build, warnings_of
+from .dependencies import stale_jobs
 from .errors import ContentError, Position, Problem
 from .exports import export_files
+from .jobs import Job, site_jobs
 from .library import Library
-from .links import LINKABLE, Links, resolve
-from .loading import load_content
+from .links import LINKABLE, Links, check_references
 from .markdown import ProseParser
-from .parallel import RenderFailure, default_jobs, render_pages
-from .redirects import redirect_files
-from .render import LANGUAGES, Renderer, iter_pages, page_keys
-from .search import index_site
+from .parallel import RenderFailure, Task, default_jobs, digest, render_jobs
+from .reading import ContentRead, Memo, read_content
+from .redirects import REDIRECTS_FILE, redirect_rules
+from .render import LANGUAGES, Renderer, page_keys
+from .search import BUNDLE, index_site
 from .sitemap import robots, sitemap
+from .state import BuildState, forget_state, load_state, render_key, save_state, spare_folder
 from .views import SiteContext
-from .write import write_site
+from .write import link_file, new_staging, publish, put_file, remove_files, removed_on_failure
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     skipped: bool = False  # nothing changed since the last build: nothing was written
+    rendered: tuple[str, ...] = ()  # the pages rendered by this build (the others were unchanged)
 
 
 class TemplateFailure(Exception):
@@ -63,67 +68,77 @@ def _quiet(_: str) -> None:
 
 def check(content: Path, strict: bool = False, log: Log = _quiet) -> tuple[SiteContext, list[Problem]]:
     """Load, validate and resolve everything; raise ContentError on any error."""
-    started = time.perf_counter()
-    loaded, problems = load_content(content)
-    library = Library.from_loaded(loaded)
-    problems += check_aliases(library)  # former ids: see aliases.py
-    log(f"load+validate: {sum(len(e) for e in library.entries.values())} entries from {content} "
-        f"in {time.perf_counter() - started:.2f} s")
-    started = time.perf_counter()
-    parser = ProseParser(LINKABLE)
-    # References are checked even when some files failed, so that one run
-    # reports every mistake; unused-note warnings would be noise then.
-    links, found = resolve(library, parser)
-    load_failed = any(p.severity == "error" for p in problems) or library.site is None
-    problems += [p for p in found if not (load_failed and p.severity == "warning")]
-    log(f"resolve: {len(links.parsed)} prose texts, {sum(len(v) for v in links.backlinks.values())} links "
-        f"in {time.perf_counter() - started:.2f} s")
-    if load_failed or any(p.severity == "error" or strict for p in problems):
-        raise ContentError(problems)
-    site = SiteContext(canonicalize(library), links, parser, library.site.base_url)
+    site, problems, _read = _check(content, strict, log)
     return site, problems
 
 
-def render_site(site: SiteContext, templates: Path, jobs: int = 1) -> dict[str, bytes]:
-    """Every output file of the site, as site-relative path -> bytes."""
+def _check(content: Path, strict: bool, log: Log, jobs: int = 1, memo: Memo | None = None
+           ) -> tuple[SiteContext, list[Problem], ContentRead]:
+    started = time.perf_counter()
+    parser = ProseParser(LINKABLE)
+    read = read_content(content, parser, jobs, memo)
+    library = Library.from_loaded(read.content)
+    problems = read.problems + check_aliases(library)  # former ids: see aliases.py
+    log(f"read: {sum(len(e) for e in library.entries.values())} entries from {content} "
+        f"({len(read.memo) - read.reused} files read, {read.reused} unchanged) in {time.perf_counter() - started:.2f} s")
+    started = time.perf_counter()
+    # References are checked even when some files failed, so that one run
+    # reports every mistake; unused-note warnings would be noise then.
+    links, found = check_references(library, read.refs)
+    load_failed = any(p.severity == "error" for p in problems) or library.site is None
+    problems += [p for p in found if not (load_failed and p.severity == "warning")]
+    log(f"references: {sum(len(v) for v in links.backlinks.values())} links checked in {time.perf_counter() - started:.2f} s")
+    if load_failed or any(p.severity == "error" or strict for p in problems):
+        raise ContentError(problems)
+    for refs in read.refs.values():
+        parser.compiled.update(refs.compiled)
+    site = SiteContext(canonicalize(library), links, parser, library.site.base_url)
+    return site, problems, read
+
+
+def _renderer(site: SiteContext, templates: Path) -> Renderer:
     if not (templates / "base.html").is_file():
         raise TemplateFailure(f"{templates}: templates folder not found or incomplete (no base.html); "
                               "pass --templates with the folder that holds the site's templates")
     try:
-        renderer = Renderer.create(site, templates)
+        return Renderer.create(site, templates)
     except OSError as exc:
         raise TemplateFailure(f"{exc.filename}: cannot read the interface translations: {exc.strerror}") from exc
-    files: dict[str, bytes] = {}
-    pages = list(iter_pages(site))
-    claimed = [key.output_file(lang) for key, lang in pages]
-    if len(set(claimed)) != len(claimed):  # two pages must never claim one file
-        duplicate = next(path for path in claimed if claimed.count(path) > 1)
-        raise TemplateFailure(f"two pages would be written to {duplicate}")
+
+
+def _site_files(site: SiteContext, renderer: Renderer, templates: Path, jobs: list[Job]) -> dict[str, bytes]:
+    """Every output file that is not a page job: root page, sitemap, data files, assets."""
     try:
-        files.update(render_pages(renderer, pages, jobs))
-        files["index.html"] = renderer.render_root().encode("utf-8")
-        # Not in the sitemap: print views, former addresses, short links (bilingual.py, redirects.py)
-        for path, data in [*render_pages(BilingualRenderer(renderer), bilingual_pages(site), jobs),
-                           *redirect_files(site, renderer).items()]:
-            if path in files:
-                raise TemplateFailure(f"two pages would be written to {path}")
-            files[path] = data
-    except RenderFailure as exc:
-        raise TemplateFailure(str(exc)) from None
-    except jinja2.TemplateError as exc:  # the root page, rendered here
+        files = {"index.html": renderer.render_root().encode("utf-8")}
+    except jinja2.TemplateError as exc:
         raise TemplateFailure(f"template error: {exc}") from exc
-    files["404.html"] = files["en/404.html"]  # hosts serve the root 404.html for any missing page
-    keys = page_keys(site)
-    files["sitemap.xml"] = sitemap(keys, site.base_url, LANGUAGES).encode("utf-8")
+    files["sitemap.xml"] = sitemap(page_keys(site), site.base_url, LANGUAGES).encode("utf-8")
     files["robots.txt"] = robots(site.base_url).encode("utf-8")
-    for path, data in export_files(site.library, site.base_url).items():  # data/*.json|csv downloads
-        if path in files:
-            raise TemplateFailure(f"a data file and a page would both be written to {path}")
-        files[path] = data
+    files[REDIRECTS_FILE] = redirect_rules(site)
+    files.update(export_files(site.library, site.base_url))  # data/*.json|csv downloads
     static = templates / "static"
     for asset in sorted(static.rglob("*")) if static.is_dir() else []:
         if asset.is_file():
             files["assets/" + asset.relative_to(static).as_posix()] = asset.read_bytes()
+    claimed = [job.path for job in jobs] + list(files)
+    if len(set(claimed)) != len(claimed):  # two outputs must never claim one file
+        seen: set[str] = set()
+        duplicate = next(path for path in claimed if path in seen or seen.add(path))  # type: ignore[func-returns-value]
+        raise TemplateFailure(f"two pages would be written to {duplicate}")
+    return files
+
+
+def render_site(site: SiteContext, templates: Path, jobs: int = 1) -> dict[str, bytes]:
+    """Every output file of the site, as site-relative path -> bytes (in memory: for tests)."""
+    renderer = _renderer(site, templates)
+    page_jobs = site_jobs(site)
+    files = _site_files(site, renderer, templates, page_jobs)
+    try:
+        for rendered in render_jobs(Task(renderer, None, {}), page_jobs, jobs):
+            files[rendered.path] = rendered.data or b""
+    except RenderFailure as exc:
+        raise TemplateFailure(str(exc)) from None
+    files["404.html"] = files["en/404.html"]  # hosts serve the root 404.html for any missing page
     return files
 
 
@@ -135,25 +150,119 @@ def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
         log(f"cache: inputs unchanged and {options.out} intact; nothing to do")
         return BuildReport(pages=summary["pages"], files=summary["files"], warnings=warnings_of(summary),
                            seconds=time.perf_counter() - started, skipped=True)
-    site, problems = check(options.content, options.strict, log)
+    workers = options.jobs or default_jobs()
+    previous = load_state(options.out)
+    record = load_record(options.out)  # its manifest describes the live site, soon the spare
+    live_manifest = record["manifest"] if record else {}
+    site, problems, read = _check(options.content, options.strict, log, workers, previous.memo if previous else None)
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
     step = time.perf_counter()
-    files = render_site(site, options.templates, options.jobs or default_jobs())
-    log(f"render: {len(files)} files in {time.perf_counter() - step:.2f} s")
-    step = time.perf_counter()
+    renderer = _renderer(site, options.templates)
+    page_jobs = site_jobs(site)
+    others = _site_files(site, renderer, options.templates, page_jobs)
+    key = render_key(options.templates, read.digests.get(("site", ""), ""), site.base_url)
+    if previous is not None and (previous.render_key != key or not options.out.is_dir()):
+        previous = None  # every page may change: render them all
+    dirty = stale_jobs(page_jobs, previous, site, read.digests) if previous else page_jobs
+    log(f"plan: {len(dirty)} of {len(page_jobs)} pages to render, {len(others)} other files "
+        f"in {time.perf_counter() - step:.2f} s")
+    state, published = _write(options, site, renderer, page_jobs, dirty, others, previous, live_manifest, workers, log)
+    state.render_key, state.memo = key, read.memo
+    state.entries = dict(read.digests)
+    pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
+    warnings = [p for p in problems if p.severity == "warning"]
+    save_state(options.out, state)
+    save_record(options.out, inputs, summary_of(pages, len(state.live), warnings))
+    log(f"write: {options.out} replaced ({published}) in {time.perf_counter() - step:.2f} s")
+    return BuildReport(pages=pages, files=len(state.live), warnings=warnings, seconds=time.perf_counter() - started,
+                       rendered=tuple(sorted(state.rendered)))
 
-    def index(staging: Path) -> None:  # before the swap: build/ never lacks its index
+
+def _write(options: BuildOptions, site: SiteContext, renderer: Renderer, page_jobs: list[Job], dirty: list[Job],
+           others: dict[str, bytes], previous: BuildState | None, live_manifest: dict[str, list[int]], workers: int,
+           log: Log) -> tuple[BuildState, str]:
+    """Render what is stale into a folder that then replaces the live site.
+
+    The folder is the spare (the site before last, updated in place: only files
+    that differ are written) when the state knows it, else a new one where
+    unchanged pages are hard-linked from the live site."""
+    out, spare = options.out.absolute(), spare_folder(options.out)
+    in_place = previous is not None and previous.spare is not None and spare.is_dir()
+    if in_place:
+        forget_state(out)  # from here on the spare no longer matches what the state says
+        folder, present = spare, _untouched(spare, previous.spare or {}, previous.spare_manifest)
+    else:
+        shutil.rmtree(spare, ignore_errors=True)
+        folder, present = new_staging(out), {}
+    state = BuildState()
+    step = time.perf_counter()
+    with removed_on_failure(folder, out):
+        try:
+            for rendered in render_jobs(Task(renderer, folder, present), dirty, workers):
+                state.pages[rendered.path] = (rendered.digest, rendered.deps)
+                state.rendered.add(rendered.path)
+        except RenderFailure as exc:
+            raise TemplateFailure(str(exc)) from None
+        log(f"render: {len(dirty)} pages in {time.perf_counter() - step:.2f} s")
+        missing = []  # unchanged pages whose live copy was deleted or changed by something else
+        for job in page_jobs:
+            if job.path not in state.pages:
+                assert previous is not None
+                state.pages[job.path] = previous.pages[job.path]
+                if present.get(job.path) != previous.pages[job.path][0]:
+                    if _untouched(out, {job.path: ""}, live_manifest):
+                        link_file(out, folder, job.path)
+                    else:
+                        missing.append(job)
+        try:
+            for rendered in render_jobs(Task(renderer, folder, present), missing, workers):
+                state.pages[rendered.path] = (rendered.digest, rendered.deps)
+                state.rendered.add(rendered.path)
+        except RenderFailure as exc:
+            raise TemplateFailure(str(exc)) from None
+        for path, data in others.items():
+            if present.get(path) != digest(data):
+                put_file(folder, path, data)
+            state.live[path] = digest(data)
+        # hosts serve the root 404.html for any missing page: the English one
+        not_found = state.pages["en/404.html"][0]
+        if present.get("404.html") != not_found:
+            _copy_within(folder, "en/404.html", "404.html")
+        state.live["404.html"] = not_found
+        state.live.update((path, page_digest) for path, (page_digest, _deps) in state.pages.items())
+        remove_files(folder, [path for path in present if path not in state.live])
+        if in_place:
+            shutil.rmtree(folder / BUNDLE, ignore_errors=True)  # the search index is made anew
+
+    def index(staging: Path) -> None:  # before the swap: the live site never lacks its index
         started_index = time.perf_counter()
         index_site(staging)
         log(f"search: Pagefind index in {time.perf_counter() - started_index:.2f} s")
 
-    write_site(files, options.out, postprocess=index if options.search else None)
-    log(f"write: {options.out} replaced in {time.perf_counter() - step:.2f} s")
-    pages = {lang: sum(1 for path in files if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
-    warnings = [p for p in problems if p.severity == "warning"]
-    save_record(options.out, inputs, summary_of(pages, len(files), warnings))
-    return BuildReport(pages=pages, files=len(files), warnings=warnings, seconds=time.perf_counter() - started)
+    kept = publish(folder, out, index if options.search else None, keep_previous=spare if previous else None)
+    state.spare = dict(previous.live) if kept and previous else None
+    state.spare_manifest = live_manifest if kept and previous else {}
+    return state, "updated in place" if in_place else "new folder"
+
+
+def _untouched(folder: Path, digests: dict[str, str], manifest: dict[str, list[int]]) -> dict[str, str]:
+    """The entries of `digests` whose file in `folder` still has the size and
+    modification time of `manifest`: the others may not hold what was recorded."""
+    kept = {}
+    for path, recorded in digests.items():
+        expected = manifest.get(path)
+        try:
+            stat = os.stat(os.path.join(folder, path))
+        except OSError:
+            continue
+        if expected is not None and [stat.st_size, stat.st_mtime_ns] == list(expected[:2]):
+            kept[path] = recorded
+    return kept
+
+
+def _copy_within(folder: Path, source: str, target: str) -> None:
+    put_file(folder, target, (folder / source).read_bytes())
 
 
 def _normalise_base(url: str) -> str:

@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 import jinja2
 
 from .permalinks import redirects_file, short_path
@@ -23,38 +25,41 @@ from .views import PageView, SiteContext
 REDIRECTS_FILE = "_redirects"
 
 
-def redirect_files(site: SiteContext, renderer: Renderer) -> dict[str, bytes]:
-    """site-relative path -> bytes for every alias page, short link page and `_redirects`.
-    Template errors are raised as jinja2 errors, like the other pages'."""
-    library = site.library
-    files: dict[str, bytes] = {}
-    rules: list[tuple[str, str]] = []
-    for (kind, old), new in sorted(library.aliases.items()):
-        if kind not in ENTRY_KINDS:
-            continue
-        entry, old_key, new_key = library.get(kind, new), PageKey(kind, old), PageKey(kind, new)
-        for lang in LANGUAGES:
-            page = PageView(site, old_key, lang, renderer.formatters[lang])
-            html = _template(renderer, lang, "redirect.html").render(
-                page=page, site=library.site, title=page.name(kind, entry),
-                target=relative(old_key.path(lang), new_key.path(lang)),
-                canonical=absolute(site.base_url, new_key.path(lang)))
-            files[old_key.output_file(lang)] = html.encode("utf-8")
-            rules.append((old_key.path(lang), new_key.path(lang)))
-    short = _template(renderer, "fr", "shortlink.html")
-    for kind in ENTRY_KINDS:
-        for entry in library.all(kind):
-            views = {lang: PageView(site, PageKey(kind, entry.id), lang, renderer.formatters[lang]) for lang in LANGUAGES}
-            for id in (entry.id, *entry.aliases):
-                path = short_path(kind, id)
-                html = short.render(
-                    views=views, site=library.site, names={lang: views[lang].name(kind, entry) for lang in LANGUAGES},
-                    links={lang: relative(path, PageKey(kind, entry.id).path(lang)) for lang in LANGUAGES},
-                    alternates={lang: absolute(site.base_url, PageKey(kind, entry.id).path(lang)) for lang in LANGUAGES},
-                    assets=relative(path, "assets/"))
-                files[path + "index.html"] = html.encode("utf-8")
-    files[REDIRECTS_FILE] = redirects_file(rules, site.base_url).encode("utf-8")
-    return files
+def alias_pages(library: Any) -> list[tuple[str, str, str, str]]:
+    """(kind, former id, live id, language) of every redirect page."""
+    return [(kind, old, new, lang) for (kind, old), new in sorted(library.aliases.items())
+            if kind in ENTRY_KINDS for lang in LANGUAGES]
+
+
+def render_alias(renderer: Renderer, site: SiteContext, kind: str, old: str, new: str, lang: str) -> str:
+    entry, old_key, new_key = site.library.get(kind, new), PageKey(kind, old), PageKey(kind, new)
+    page = PageView(site, old_key, lang, renderer.formatters[lang])
+    return _template(renderer, lang, "redirect.html").render(
+        page=page, site=site.library.site, title=page.name(kind, entry),
+        target=relative(old_key.path(lang), new_key.path(lang)),
+        canonical=absolute(site.base_url, new_key.path(lang)))
+
+
+def short_pages(library: Any) -> list[tuple[str, str, str]]:
+    """(kind, live id, id in the short link) of every short link page: one per id and former id."""
+    return [(kind, entry.id, id) for kind in ENTRY_KINDS for entry in library.all(kind) for id in (entry.id, *entry.aliases)]
+
+
+def render_short(renderer: Renderer, site: SiteContext, kind: str, entry_id: str, id: str) -> str:
+    entry = site.library.get(kind, entry_id)
+    views = {lang: PageView(site, PageKey(kind, entry.id), lang, renderer.formatters[lang]) for lang in LANGUAGES}
+    path = short_path(kind, id)
+    return _template(renderer, "fr", "shortlink.html").render(
+        views=views, site=site.library.site, names={lang: views[lang].name(kind, entry) for lang in LANGUAGES},
+        links={lang: relative(path, PageKey(kind, entry.id).path(lang)) for lang in LANGUAGES},
+        alternates={lang: absolute(site.base_url, PageKey(kind, entry.id).path(lang)) for lang in LANGUAGES},
+        assets=relative(path, "assets/"))
+
+
+def redirect_rules(site: SiteContext) -> bytes:
+    """The `_redirects` file: each former address to the live one, for hosts that read it."""
+    rules = [(PageKey(kind, old).path(lang), PageKey(kind, new).path(lang)) for kind, old, new, lang in alias_pages(site.library)]
+    return redirects_file(rules, site.base_url).encode("utf-8")
 
 
 def _template(renderer: Renderer, lang: str, name: str) -> jinja2.Template:

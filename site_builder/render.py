@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import jinja2
+from markupsafe import Markup
 
 from .exports import EXPORTS, orders_per_year
 from .i18n import Formatter, load_translations
@@ -27,6 +28,21 @@ TEMPLATES = {
     "actor": ("actor_index.html", "actor.html"), "source": ("sources_index.html", "source.html"),
     "theme": ("theme_index.html", "theme.html"), "dataset": ("data_index.html", "dataset.html"),
 }
+
+
+@jinja2.pass_context
+def _cached_fragment(context: Any, name: str) -> Markup:
+    """`{{ cached("_site_nav.html") }}`: a template fragment rendered once per language
+    and kind of page (`PageView.fragment_key`), like Hugo's partialCached. Only for
+    fragments that read nothing but the page's language, kind and depth (e.g. the
+    navigation, whose links are the same from every event page); tests/test_render_cache.py
+    checks that caching changes no page."""
+    page = context["page"]
+    key = (name, page.lang, page.fragment_key)
+    memo = context.environment.fragment_memo
+    if key not in memo or not context.environment.cache_fragments:
+        memo[key] = Markup(context.environment.get_template(name).render(page=page, site=context["site"]))
+    return memo[key]
 
 
 class RenderFailure(Exception):
@@ -62,6 +78,22 @@ def _typographic_gettext(translations: Any, lang: str) -> tuple:
             lambda singular, plural, n: space(translations.ngettext(singular, plural, n)))
 
 
+def _fast_gettext(gettext: Callable[[str], str]) -> Callable[..., Markup]:
+    """`_()` and `gettext()` for templates, with the semantics of Jinja's newstyle
+    gettext (the translation is markup-safe and always %-formatted with the keyword
+    arguments, escaped) but remembered per message: templates call it about forty
+    times per page, and Jinja's own wrapper was a sixth of the rendering time."""
+    plain: dict[str, Markup] = {}
+
+    def translate(message: str, **variables: Any) -> Markup:
+        if variables:
+            return Markup(gettext(message)) % variables
+        if message not in plain:
+            plain[message] = Markup(gettext(message)) % {}
+        return plain[message]
+    return translate
+
+
 def page_keys(site: SiteContext) -> list[PageKey]:
     """Every page of the site, the same in both languages."""
     keys = [PageKey("home"), PageKey("about"), PageKey("search"), PageKey("not-found")]
@@ -78,7 +110,7 @@ class Renderer:
     formatters: dict[str, Formatter]
 
     @classmethod
-    def create(cls, site: SiteContext, templates: Path) -> "Renderer":
+    def create(cls, site: SiteContext, templates: Path, cache_fragments: bool = True) -> "Renderer":
         environments, formatters = {}, {}
         for lang in LANGUAGES:
             translations = load_translations(templates / "locale", lang)  # OSError/ValueError: see render_site
@@ -89,20 +121,34 @@ class Renderer:
                 extensions=["jinja2.ext.i18n"],
                 trim_blocks=True,
                 lstrip_blocks=True,
+                auto_reload=False,  # templates do not change during a build
             )
-            env.install_gettext_callables(*_typographic_gettext(translations, lang), newstyle=True)
+            gettext, ngettext = _typographic_gettext(translations, lang)
+            env.install_gettext_callables(gettext, ngettext, newstyle=True)
+            env.globals["_"] = env.globals["gettext"] = _fast_gettext(gettext)
+            env.globals["cached"] = _cached_fragment
+            env.fragment_memo, env.cache_fragments = {}, cache_fragments  # type: ignore[attr-defined]
             environments[lang] = env
             formatters[lang] = Formatter(lang, translations)
-        return cls(site, environments, formatters)
+        renderer = cls(site, environments, formatters)
+        renderer.compile_templates()
+        return renderer
 
-    def render_bytes(self, key: PageKey, lang: str) -> bytes:
-        return rendered_bytes(lambda: self.render(key, lang))
+    def compile_templates(self) -> None:
+        """Compile every template now, once: worker processes inherit them compiled,
+        instead of each compiling its own copy on first use."""
+        for env in self.environments.values():
+            for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+                env.get_template(name)
 
-    def render(self, key: PageKey, lang: str) -> str:
-        page = PageView(self.site, key, lang, self.formatters[lang])
-        template_name, context = self._template_and_context(key, page)
+    def render(self, key: PageKey, lang: str, site: SiteContext | None = None) -> str:
+        """The page as HTML; `site`, if given, replaces the renderer's (e.g. one that
+        records what the page reads, see dependencies.py)."""
+        site = site or self.site
+        page = PageView(site, key, lang, self.formatters[lang])
+        template_name, context = self._template_and_context(key, page, site)
         template = self.environments[lang].get_template(template_name)
-        return template.render(page=page, site=self.site.library.site, lib=self.site.library, **context)
+        return template.render(page=page, site=site.library.site, lib=site.library, **context)
 
     def render_root(self) -> str:
         """The language picker at the site root, in both languages at once."""
@@ -110,13 +156,14 @@ class Renderer:
         return self.environments["en"].get_template("root.html").render(
             views=views, site=self.site.library.site, base_url=self.site.base_url)
 
-    def _template_and_context(self, key: PageKey, page: PageView) -> tuple[str, dict[str, Any]]:
+    @staticmethod
+    def _template_and_context(key: PageKey, page: PageView, site: SiteContext) -> tuple[str, dict[str, Any]]:
         names = TEMPLATES[key.kind]
         if isinstance(names, str):
-            return names, _special_context(key.kind, self.site, page)
+            return names, _special_context(key.kind, site, page)
         if key.id:
-            return names[1], {"entry": self.site.library.get(key.kind, key.id), "kind": key.kind}
-        return names[0], _index_context(key.kind, self.site, page)
+            return names[1], {"entry": site.library.get(key.kind, key.id), "kind": key.kind}
+        return names[0], _index_context(key.kind, site, page)
 
 
 def _special_context(kind: str, site: SiteContext, page: PageView) -> dict[str, Any]:

@@ -248,7 +248,7 @@ def _coverage(library: Library, parser: ProseParser, report: StatusReport) -> No
             report.uncited.append(Finding(library.origins[("note", note.id)].at("id"), f"note '{note.id}' is never cited"))
     linked_from_site = {(ref.kind, library.canonical(ref.kind, ref.target))
                         for text in text_fields(library) if text.entry == "site" and isinstance(text.value, Prose)
-                        for lang in LANGUAGES for ref in links.prose(getattr(text.value, lang), lang).references}
+                        for lang in LANGUAGES for ref in parser.parse(getattr(text.value, lang), lang).references}
     linked_from_site |= {tuple(figure.link.split(":", 1)) for figure in library.site.figures if figure.link}
     for kind in LINKABLE:
         for entry in library.all(kind):

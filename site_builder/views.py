@@ -92,6 +92,15 @@ class PageView:
         # would break there: it links from the site's root path instead.
         self._root = urlparse(site.base_url).path.rstrip("/") + "/" if key.kind == "not-found" else None
 
+    @property
+    def fragment_key(self) -> tuple:
+        """What cached template fragments may depend on (render._cached_fragment): the
+        page's path with its entry's id blanked out. Pages with the same key sit at the
+        same place below the same section (every event page, every event's print page),
+        so a link to a section is the same relative URL from each of them."""
+        path = self.path.replace(f"/{self.key.id}/", "/\0/", 1) if self.key.id else self.path
+        return (type(self.key).__name__, self.key.kind, path, self._root)
+
     # -- URLs -----------------------------------------------------------------
     def url_to(self, target_path: str) -> str:
         if self._root is not None:
@@ -159,7 +168,7 @@ class PageView:
         gets a stable id and a visible link to itself, for teachers to cite."""
         if prose is None:
             return Markup("")
-        parsed = self.site.links.prose(getattr(prose, self.lang), self.lang)
+        parsed = self.site.parser.compiled_text(getattr(prose, self.lang), self.lang)
         # Without an anchor it is another entry's summary in a list: its links are not
         # in this page's own text, and stay out of the printed list of links.
         self.recording = bool(anchor) or self.record_every_link
@@ -174,7 +183,7 @@ class PageView:
     def md_inline(self, prose: Prose | None) -> Markup:
         if prose is None:
             return Markup("")
-        parsed = self.site.links.prose(getattr(prose, self.lang), self.lang)
+        parsed = self.site.parser.compiled_text(getattr(prose, self.lang), self.lang)
         return Markup(self.site.parser.render_inline(parsed, self.lang, self))
 
     # -- footnotes (called by the Markdown renderer) ------------------------------

@@ -15,7 +15,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterable, Iterator
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -61,32 +62,129 @@ def write_site(files: dict[str, bytes], out: Path, postprocess: Callable[[Path],
     the swap (e.g. to add a search index), so `out` never shows a site without
     what it adds. If it raises, nothing is swapped and the staging folder is removed.
     """
+    staging = new_staging(out)
+    with removed_on_failure(staging, out):
+        for relative_path in sorted(files):
+            put_file(staging, relative_path, files[relative_path])
+    publish(staging, out, postprocess)
+
+
+def new_staging(out: Path) -> Path:
+    """A fresh, empty folder next to `out`, to prepare the next site in."""
     out = out.absolute()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         recover(out)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     except OSError as exc:
         raise OutputError(f"cannot create the output folder next to {out}: {exc.strerror}{_advice(exc)}") from exc
+
+
+@contextmanager
+def removed_on_failure(folder: Path, out: Path, remove: bool = True) -> Iterator[None]:
+    """Errors while preparing `folder` become an OutputError; the folder being prepared
+    is removed (`remove`) and the live site is left as it was."""
     try:
-        for relative_path in sorted(files):
-            target = staging / relative_path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[relative_path])
-        if postprocess is not None:
-            postprocess(staging)
-        staging.chmod(0o755)
-        _swap(staging, out)
-    except OutputError as exc:  # from `postprocess`: its message says what failed
-        shutil.rmtree(staging, ignore_errors=True)
+        yield
+    except OutputError as exc:  # e.g. from a postprocess step: its message says what failed
+        if remove:
+            shutil.rmtree(folder, ignore_errors=True)
         raise OutputError(f"{exc}; the previous site was left as it was") from exc
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write the site into {out}: {exc.strerror or exc}; "
+        if remove:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise OutputError(f"cannot write the site into {out.absolute()}: {exc.strerror or exc}; "
                           f"the previous site was left as it was{_advice(exc)}") from exc
-    except BaseException:  # e.g. KeyboardInterrupt during `postprocess`: leave no staging folder behind
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:  # e.g. KeyboardInterrupt: leave no half-written folder behind
+        if remove:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def publish(folder: Path, out: Path, postprocess: Callable[[Path], None] | None = None,
+            keep_previous: Path | None = None, remove_on_failure: bool = True) -> bool:
+    """Make the complete site in `folder` the live `out`, atomically.
+
+    The previous site is moved to `keep_previous` when given (the next build
+    updates it in place, see pipeline.py) and removed otherwise. True when it
+    was kept there.
+    """
+    out = out.absolute()
+    with removed_on_failure(folder, out, remove_on_failure):
+        if postprocess is not None:
+            postprocess(folder)
+        folder.chmod(0o755)
+        previous = _swap(folder, out)
+    if previous is None:
+        return False
+    if keep_previous is not None:
+        try:
+            if previous != keep_previous:
+                shutil.rmtree(keep_previous, ignore_errors=True)
+                keep_previous.parent.mkdir(parents=True, exist_ok=True)
+                previous.rename(keep_previous)
+            return True
+        except OSError:  # e.g. the cache folder is on another disk: only slower next time
+            pass
+    shutil.rmtree(previous, ignore_errors=True)
+    return False
+
+
+def remove_files(folder: Path, paths: Iterable[str]) -> None:
+    """Delete files of a folder being prepared, and the folders they leave empty."""
+    emptied: set[str] = set()
+    for relative_path in paths:
+        try:
+            os.unlink(os.path.join(folder, relative_path))
+        except FileNotFoundError:
+            pass
+        emptied.add(os.path.dirname(relative_path))
+    for directory in sorted(emptied, key=len, reverse=True):
+        while directory:
+            try:
+                os.rmdir(os.path.join(folder, directory))
+            except OSError:  # not empty (or gone): its parents are not empty either
+                break
+            directory = os.path.dirname(directory)
+
+
+def link_file(source_root: Path, target_root: Path, relative_path: str) -> None:
+    """Put the live site's copy of an unchanged file into the folder being prepared:
+    a hard link (no data copied), or a copy where links are not possible."""
+    source, target = os.path.join(source_root, relative_path), os.path.join(target_root, relative_path)
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        if not os.path.exists(source):
+            raise
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copyfile(source, target)
+
+
+def put_file(root: Path, relative_path: str, data: bytes) -> None:
+    """Write one file of a folder being prepared. What is there is replaced, never
+    modified in place: it may be a hard link shared with the live site (see
+    prepare_folder)."""
+    target = os.path.join(root, relative_path)
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    try:
+        handle = open(target, "xb")
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        handle = open(target, "xb")
+    with handle:
+        handle.write(data)
 
 
 def _advice(exc: OSError) -> str:
@@ -100,16 +198,16 @@ def _advice(exc: OSError) -> str:
     return ""
 
 
-def _swap(staging: Path, out: Path) -> None:
+def _swap(staging: Path, out: Path) -> Path | None:
+    """Put `staging` in place of `out`; the path now holding the previous site, if any."""
     if out.exists() and not out.is_dir():
         raise OSError(errno.ENOTDIR, "the output path exists and is not a folder")
     if not out.exists():
         staging.rename(out)
-        return
+        return None
     if _exchange(staging, out):
-        shutil.rmtree(staging, ignore_errors=True)  # staging now holds the previous site
-        return
+        return staging  # staging now holds the previous site
     previous = out.parent / f".{out.name}.previous"
     out.rename(previous)
     staging.rename(out)
-    shutil.rmtree(previous, ignore_errors=True)
+    return previous

@@ -96,11 +96,12 @@ class SourceFile:
         return self.keys.get(tuple(path)) or self.at(path)
 
 
-def load_file(path: Path, display: str) -> tuple[SourceFile, list[Problem]]:
-    """Read and parse one file; never raises for bad content, returns problems."""
+def load_file(path: Path, display: str, raw: bytes | None = None) -> tuple[SourceFile, list[Problem]]:
+    """Read (unless its bytes are given) and parse one file; never raises for bad
+    content, returns problems."""
     source = SourceFile(path=path, display=display)
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as exc:
         return source, [Problem(Position(display), f"cannot read file: {exc.strerror}")]
     if len(raw) > MAX_FILE_BYTES:

@@ -2,7 +2,14 @@
 is never trusted over the real state of the inputs and of build/."""
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from pathlib import Path
+
+import pytest
+
+from site_builder import cache
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -55,3 +62,255 @@ def test_other_options_are_a_different_build(site_copy, run_cli, tmp_path):
     result = run_cli("build", "--templates", TEMPLATES, "--no-search", "--base-url", "https://example.net/x/", cwd=tmp_path)
     assert "Built" in result.stdout
     assert "https://example.net/x/" in (tmp_path / "build" / "sitemap.xml").read_text()
+
+
+# In-process checks of the cache, on a copy of one real build by the command line
+# (the options are those `_build` passes: no base URL, not strict, no search).
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory, run_cli) -> Path:
+    work = tmp_path_factory.mktemp("cache")
+    shutil.copytree(Path(__file__).parent / "fixtures" / "minimal", work / "content")
+    _build(run_cli, work)
+    return work
+
+
+@pytest.fixture
+def built(first_build, tmp_path) -> Path:
+    """`tmp_path` with content/ and build/ copied from one build, and the cache that build
+    would have saved for them, saved just now (so every file is within the racy window)."""
+    for folder in ("content", "build"):
+        shutil.copytree(first_build / folder, tmp_path / folder)
+    summary = cache.load_record(first_build / "build")["summary"]
+    cache.save_record(tmp_path / "build", _inputs(tmp_path), summary)
+    assert _skipped(tmp_path)
+    return tmp_path
+
+
+def _inputs(tmp_path):
+    return cache.build_inputs(tmp_path / "content", TEMPLATES, None, False, False)
+
+
+def _skipped(tmp_path) -> bool:
+    return cache.unchanged_build(tmp_path / "build", _inputs(tmp_path)) is not None
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The paths of the input files the fingerprint reads (instead of reusing the memo)."""
+    seen: list[str] = []
+    read = cache._read
+
+    def recording(path: str) -> bytes:
+        seen.append(path)
+        return read(path)
+
+    monkeypatch.setattr(cache, "_read", recording)
+    return seen
+
+
+@pytest.fixture
+def old_enough(monkeypatch):
+    """Every file counts as older than the racy window, as it does a few seconds after
+    a build (tests cannot wait, nor set a change time in the past)."""
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+
+
+def _content_files(tmp_path):
+    return {str(p) for p in (tmp_path / "content").rglob("*") if p.is_file()}
+
+
+def test_inputs_whose_stat_is_unchanged_are_not_read_again(built, reads, old_enough):
+    assert _skipped(built)
+    assert not set(reads) & _content_files(built), reads
+
+
+def test_racy_inputs_are_read_again(built, reads):
+    # Just after the memo was written, every content file is within the racy window.
+    assert _skipped(built)
+    assert _content_files(built) <= set(reads)
+
+
+def _same_size_edit_with_an_identical_stat(tmp_path, memo_after_the_edit=False, older_ctime=False):
+    """Edit a file keeping its size and mtime, and put its new stat (change time and
+    inode included) in the memo with the old hash: what an edit within the timestamp
+    tick of the hashing looks like. (With `older_ctime`, only the change time differs.)"""
+    theme = tmp_path / "content" / "themes" / "trade.yaml"
+    before = theme.stat()
+    text = theme.read_text()
+    theme.write_text(text.replace("en: Trade", "en: Trado", 1))
+    os.utime(theme, ns=(before.st_atime_ns, before.st_mtime_ns))
+    now = theme.stat()
+    assert now.st_size == before.st_size and now.st_mtime_ns == before.st_mtime_ns
+    memo_path = cache.memo_file(tmp_path / "build")
+    memo = cache._load(memo_path)
+    memo["files"][str(theme)][:4] = [now.st_size, now.st_mtime_ns, now.st_ino, now.st_ctime_ns - older_ctime]
+    if memo_after_the_edit:
+        memo["started"] = time.time_ns()
+    cache._save(memo_path, memo)
+    return str(theme)
+
+
+def test_a_racy_same_size_edit_with_an_identical_stat_is_seen(built, reads, run_cli):
+    theme = _same_size_edit_with_an_identical_stat(built)
+    assert not _skipped(built)
+    assert theme in reads
+    assert "Built" in _build(run_cli, built)
+    assert "Trado" in (built / "build" / "en" / "themes" / "trade" / "index.html").read_text()
+
+
+def test_outside_the_racy_window_the_stat_alone_is_trusted(built, reads, old_enough):
+    # The other side of the test above: only the racy window catches such an edit, so the
+    # memo must not be trusted for files changed around the time it was taken.
+    theme = _same_size_edit_with_an_identical_stat(built, memo_after_the_edit=True)
+    assert _skipped(built)
+    assert theme not in reads
+
+
+def test_a_same_size_edit_with_a_forged_mtime_is_seen_by_its_change_time(built, reads, old_enough):
+    theme = _same_size_edit_with_an_identical_stat(built, memo_after_the_edit=True, older_ctime=True)
+    assert not _skipped(built)
+    assert theme in reads
+
+
+@pytest.mark.parametrize("corrupt", ["checksum", "not json", "version", "future", "missing"])
+def test_a_corrupted_memo_is_ignored(built, reads, old_enough, corrupt):
+    memo_path = cache.memo_file(built / "build")
+    memo = cache._load(memo_path)
+    theme = str(built / "content" / "themes" / "trade.yaml")
+    good = memo["files"][theme][4]
+    if corrupt == "checksum":  # a wrong hash, which, trusted, would make the fingerprint wrong
+        memo_path.write_bytes(memo_path.read_bytes().replace(good.encode(), b"0" * 64))
+    elif corrupt == "not json":
+        memo_path.write_text("{not json")
+    elif corrupt == "version":
+        cache._save(memo_path, {**memo, "version": cache.CACHE_VERSION - 1})
+    elif corrupt == "future":  # taken after now: the clock went back, so its times prove nothing
+        cache._save(memo_path, {**memo, "started": time.time_ns() + 3600 * 10**9})
+    else:
+        memo_path.unlink()
+    assert _skipped(built)  # every file was read, so the fingerprint is the right one
+    assert _content_files(built) <= set(reads)
+    assert cache._load(memo_path)["files"][theme][4] == good  # and the memo is written again
+
+
+def test_added_and_removed_input_files_change_the_fingerprint(built, minimal_site, reads, old_enough):
+    notes = built / "content" / "notes"
+    copy = notes / "copy.yaml"
+    copy.write_bytes((notes / "example-report.yaml").read_bytes())
+    assert not _skipped(built)
+    copy.unlink()
+    assert _skipped(built)
+    assert reads == [str(copy)]  # the list of files is exact without reading any other
+    (notes / "deeper").mkdir()
+    (notes / "deeper" / "x.yaml").write_text("id: x\n")
+    assert not _skipped(built)
+    shutil.rmtree(notes / "deeper")
+    assert _skipped(built)
+    theme = built / "content" / "themes" / "dynamics.yaml"
+    theme.unlink()
+    assert not _skipped(built)
+    theme.write_bytes((minimal_site / "themes" / "dynamics.yaml").read_bytes())
+    (built / "content" / "__pycache__").mkdir()  # never an input
+    (built / "content" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    assert _skipped(built)
+
+
+def _delete_a_file(build):
+    (build / "en" / "index.html").unlink()
+
+
+def _edit_a_file(build):  # same size; the mtime is set so that it differs even within one tick
+    page = build / "en" / "index.html"
+    before = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"<", b"{", 1))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+
+
+def _add_a_file(build):
+    (build / "en" / "themes" / "trade" / "extra.txt").write_text("x")
+
+
+def _add_a_folder(build):
+    (build / "en" / "themes" / "trade" / "extra").mkdir()
+
+
+def _delete_a_folder(build):
+    shutil.rmtree(build / "en" / "themes" / "trade")
+
+
+def _delete_an_empty_folder(build):
+    # With nothing in it, only its parent's mtime shows that it went. (A build writes no
+    # empty folder: the record is made again with one.)
+    folder = build / "en" / "themes" / "trade"
+    shutil.rmtree(folder)
+    folder.mkdir()
+    cache.save_record(build, cache.load_record(build)["fingerprint"], cache.load_record(build)["summary"])
+    assert _skipped(build.parent)
+    folder.rmdir()
+
+
+@pytest.fixture(params=["listed", "stat-ed"])
+def folders_are(request, monkeypatch):
+    """How the output's folders are checked: "listed" when they are within the racy
+    window of the record (as just after a build), "stat-ed" when they are older."""
+    monkeypatch.setattr(cache, "RACY_NS", 10**18 if request.param == "listed" else 0)
+    return request.param
+
+
+@pytest.mark.parametrize("tamper", [_delete_a_file, _edit_a_file, _add_a_file, _add_a_folder, _delete_a_folder,
+                                    _delete_an_empty_folder])
+def test_a_touched_output_is_never_skipped(built, folders_are, tamper):
+    assert _skipped(built)
+    tamper(built / "build")
+    assert not _skipped(built)
+
+
+def test_a_folder_changed_within_its_timestamp_tick_is_seen_while_racy(built, monkeypatch):
+    # An entry added in the same tick as the folder's last change leaves its mtime as it
+    # was (forged here): only listing the folders within the racy window sees it.
+    folder = built / "build" / "en" / "themes" / "trade"
+    before = folder.stat()
+    (folder / "extra.txt").write_text("x")
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    assert _skipped(built)
+    monkeypatch.setattr(cache, "RACY_NS", 10**18)
+    assert not _skipped(built)
+
+
+def test_an_intact_old_output_is_checked_without_listing_a_folder(built, monkeypatch, old_enough):
+    out = built / "build"
+    inputs = _inputs(built)
+    inputs.fingerprint(out)
+
+    def listing(*args, **kwargs):
+        raise AssertionError("a folder was listed")
+
+    with monkeypatch.context() as patch:
+        for name in ("scandir", "listdir", "walk"):
+            patch.setattr(os, name, listing)
+        assert cache.unchanged_build(out, inputs) is not None
+
+
+def test_the_manifest_keeps_its_shape(built):
+    # Other modules read it: {"/"-separated path relative to build/: [size, mtime_ns]}.
+    out = built / "build"
+    manifest = cache.output_manifest(out)
+    assert manifest == cache.load_record(out)["manifest"]
+    page = out / "en" / "themes" / "trade" / "index.html"
+    assert manifest["en/themes/trade/index.html"] == [page.stat().st_size, page.stat().st_mtime_ns]
+    assert set(manifest) == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+
+
+def test_library_versions_are_those_importlib_metadata_reports():
+    # The fingerprint reads them from the names of the .dist-info folders, which is faster.
+    from importlib import metadata
+
+    def version(name):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return ""
+
+    assert cache._versions() == {name: version(name) for name in cache._LIBRARIES}

@@ -10,6 +10,7 @@ ENOSPC or EROFS, raised where the build writes), so they always run.
 """
 from __future__ import annotations
 
+import builtins
 import errno
 import hashlib
 import os
@@ -67,15 +68,16 @@ def _used_bytes(mount_point: Path) -> int:
 @contextmanager
 def failing_writes(monkeypatch, error: int, where: Path):
     """Every file written under `where` fails with `error`, as on a full disk."""
-    original = Path.write_bytes
+    original = builtins.open
 
-    def write_bytes(self, data):
-        if where in self.absolute().parents:
-            raise OSError(error, os.strerror(error), str(self))
-        return original(self, data)
+    def open_(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and any(c in mode for c in "wxa") \
+                and where in Path(file).absolute().parents:
+            raise OSError(error, os.strerror(error), str(file))
+        return original(file, mode, *args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(Path, "write_bytes", write_bytes)
+        patch.setattr(builtins, "open", open_)
         yield
 
 
@@ -120,12 +122,18 @@ def change(content: Path) -> None:
     event.write_text(event.read_text().replace("Example delivery", "Example delivery, changed"))
 
 
+def change_every_page(content: Path) -> None:
+    """An edit to the site's settings: every page must be written again."""
+    settings = content / "site.yaml"
+    settings.write_text(settings.read_text().replace("en: Example Dynamics", "en: Example Dynamics, changed", 1))
+
+
 def test_full_disk(site_copy, disk, monkeypatch, capsys):
     mount_point, mounted = disk
     out = mount_point / "build"
     assert build(site_copy, out) == 0
     before = manifest(out)
-    change(site_copy)
+    change_every_page(site_copy)
     if mounted:  # room for about a third of a second copy of the site
         _remount(mount_point, f"size={_used_bytes(mount_point) * 4 // 3}")
     with nullcontext() if mounted else failing_writes(monkeypatch, errno.ENOSPC, mount_point):

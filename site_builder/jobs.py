@@ -1,0 +1,56 @@
+"""Every page of the site as a job: where it goes, and how to render it.
+
+A job is a small picklable value (it is sent to worker processes); rendering it
+needs the site, which workers inherit. Jobs are listed entry by entry, with an
+entry's pages next to each other (its page in both languages, its print page,
+its short links), so that a worker renders the texts it has just parsed again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from .bilingual import BilingualRenderer
+from .permalinks import BilingualKey, short_path
+from .redirects import alias_pages, render_alias, render_short, short_pages
+from .render import LANGUAGES, Renderer, page_keys, rendered_bytes
+from .urls import PageKey
+from .views import SiteContext
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "page", "bilingual", "short" (language-neutral short link) or "alias" (a former address)
+    args: tuple
+    path: str  # the output file, relative to the site's root
+
+
+def site_jobs(site: SiteContext) -> list[Job]:
+    library = site.library
+    groups: list[list[Job]] = []
+    by_entry: dict[tuple[str, str], list[Job]] = {}
+    for key in page_keys(site):
+        group = [Job("page", (key, lang), key.output_file(lang)) for lang in LANGUAGES]
+        if key.id:
+            bilingual = BilingualKey(key.kind, key.id)
+            group += [Job("bilingual", (bilingual, lang), bilingual.output_file(lang)) for lang in LANGUAGES]
+            by_entry[(key.kind, key.id)] = group
+        groups.append(group)
+    for kind, entry_id, id in short_pages(library):
+        by_entry[(kind, entry_id)].append(Job("short", (kind, entry_id, id), short_path(kind, id) + "index.html"))
+    aliases = [Job("alias", (kind, old, new, lang), PageKey(kind, old).output_file(lang))
+               for kind, old, new, lang in alias_pages(library)]
+    return [job for group in groups for job in group] + aliases
+
+
+def render_job(renderer: Renderer, site: SiteContext, job: Job) -> bytes:
+    """The job's page as bytes, rendered against `site` (which may record what it reads)."""
+    if job.kind == "page":
+        key, lang = job.args
+        return rendered_bytes(lambda: renderer.render(key, lang, site))
+    if job.kind == "bilingual":
+        key, lang = job.args
+        return rendered_bytes(lambda: BilingualRenderer(renderer).render(key, lang, site))
+    if job.kind == "short":
+        return rendered_bytes(lambda: render_short(renderer, site, *job.args))
+    if job.kind == "alias":
+        return rendered_bytes(lambda: render_alias(renderer, site, *job.args))
+    raise ValueError(job.kind)

@@ -1,0 +1,105 @@
+"""Reading the content folder: every file parsed, validated and its references
+extracted, on every core, and only for files that changed since the last build.
+
+A file's result (its models, its own problems, what its entries point to)
+depends on nothing but its bytes, so it is keyed by their hash: results of
+unchanged files come from the previous build's memo (see state.py), the others
+are computed in forked workers. Checking references needs every file and runs
+afterwards, in the parent (links.check_references).
+"""
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, display_path
+from .links import EntryRefs, Owner, extract_references
+from .loading import FileResult, LoadedContent, assemble, content_files, file_digest, read_content_file
+from .markdown import ProseParser
+
+MIN_FILES_PER_WORKER = 200  # below this, forking costs more than it saves
+
+
+@dataclass
+class ReadFile:
+    result: FileResult
+    refs: list[EntryRefs]  # one per entry of the file, in the same order
+
+
+MemoKey = tuple[str, str, str]  # (kind, path, shown path): the result also names the file
+Memo = dict[MemoKey, ReadFile]
+
+
+def read_file(kind: str, path: Path, parser: ProseParser) -> ReadFile:
+    result = read_content_file(kind, path)
+    return ReadFile(result, [extract_references(model, parser) for _kind, model, _prefix in result.entries])
+
+
+@dataclass
+class ContentRead:
+    content: LoadedContent
+    problems: list[Problem]
+    refs: dict[Owner, EntryRefs]
+    memo: Memo  # every file's result, for the next build
+    digests: dict[tuple[str, str], str]  # (kind, id) -> hash of the file that defines it
+    reused: int  # files taken from the memo
+
+
+def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | None = None) -> ContentRead:
+    files, problems = content_files(root)
+    memo = memo or {}
+    results: dict[MemoKey, ReadFile] = {}
+    to_read: list[tuple[MemoKey, str, Path]] = []
+    keys = [(kind, str(path), display_path(path)) for kind, path in files]
+    for key, (kind, path) in zip(keys, files):
+        previous = memo.get(key)
+        if previous is not None and previous.result.digest and previous.result.digest == _digest_of(path):
+            results[key] = previous
+        else:
+            to_read.append((key, kind, path))
+    reused = len(results)
+    for key, read in zip([key for key, _, _ in to_read], _read_all([(kind, path) for _, kind, path in to_read], parser, jobs)):
+        results[key] = read
+    ordered = [results[key] for key in keys]
+    content, found = assemble([read.result for read in ordered])
+    refs: dict[Owner, EntryRefs] = {}
+    digests: dict[tuple[str, str], str] = {}
+    for read in ordered:
+        for (kind, model, _prefix), entry_refs in zip(read.result.entries, read.refs):
+            owner = None if kind == "site" else (kind, model.id)
+            if owner is None or content.origins.get(owner, None) is not None:
+                refs.setdefault(owner, entry_refs)
+                digests.setdefault(owner or ("site", ""), read.result.digest)
+    return ContentRead(content, problems + found, refs, results, digests, reused)
+
+
+def _digest_of(path: Path) -> str:
+    try:
+        return file_digest(path.read_bytes())
+    except OSError:
+        return ""  # read again, so the problem is reported
+
+
+# Set in each worker right after fork (Pool workers only see module globals).
+_worker_parser: ProseParser | None = None
+
+
+def _start_worker(parser: ProseParser) -> None:
+    global _worker_parser
+    _worker_parser = parser
+
+
+def _read_chunk(chunk: list[tuple[str, Path]]) -> list[ReadFile]:
+    assert _worker_parser is not None
+    return [read_file(kind, path, _worker_parser) for kind, path in chunk]
+
+
+def _read_all(files: list[tuple[str, Path]], parser: ProseParser, jobs: int) -> list[ReadFile]:
+    workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [read_file(kind, path, parser) for kind, path in files]
+    size = max(16, len(files) // (workers * 8))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(parser,)) as pool:
+        return [read for chunk in pool.imap(_read_chunk, chunks) for read in chunk]

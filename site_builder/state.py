@@ -1,0 +1,121 @@
+"""What one build leaves for the next, so that it redoes only what changed.
+
+Saved after each successful build in the git-ignored cache folder next to the
+output (`.cache/site-builder/<out>.state`), as a pickle behind a SHA-256
+checksum and a version number:
+
+- every content file's read result (models, problems, references), keyed by the
+  hash of its bytes (reading.py);
+- the render fingerprint: everything every page depends on besides entries
+  (templates, translations, the generator's code and libraries, site.yaml,
+  the base URL);
+- the hash of the file behind each entry, and for each page its output hash and
+  what it read (dependencies.py);
+- the hash of every file of the live site and of the spare folder: the previous
+  site, kept after the swap so that the next build updates it in place instead of
+  writing the whole site again (see write.py).
+
+Like the rest of the cache it is only a hint. A missing, unreadable, corrupted
+or outdated state means a full build; it is deleted before the spare folder is
+modified, so a build killed half-way never leaves a state that describes a
+folder it no longer matches.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .reading import Memo
+
+VERSION = 1
+PACKAGE = Path(__file__).resolve().parent
+_LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
+
+
+@dataclass
+class BuildState:
+    render_key: str = ""
+    entries: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> hash of its file
+    pages: dict[str, tuple[str, tuple]] = field(default_factory=dict)  # page path -> (hash, dependencies)
+    live: dict[str, str] = field(default_factory=dict)  # every file of the live site -> hash
+    spare: dict[str, str] | None = None  # every file of the spare folder -> hash, if there is one
+    # ... and its [size, mtime_ns] when it was the live site (cache.py's manifest): a file
+    # of the spare that differs from it was touched by something else and is rewritten
+    spare_manifest: dict[str, list[int]] = field(default_factory=dict)
+    memo: Memo = field(default_factory=dict)
+    rendered: set[str] = field(default_factory=set)  # pages rendered by the build that made this state
+
+
+def cache_folder(out: Path) -> Path:
+    out = out.absolute()
+    return out.parent / ".cache" / "site-builder"
+
+
+def state_file(out: Path) -> Path:
+    return cache_folder(out) / f"{out.absolute().name}.state"
+
+
+def spare_folder(out: Path) -> Path:
+    return cache_folder(out) / f"{out.absolute().name}.spare"
+
+
+def _code_key() -> str:
+    """The generator itself: its code, Python and the libraries that shape its output."""
+    digest = hashlib.sha256(f"{VERSION}\0{sys.version}".encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"\0{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def render_key(templates: Path, site_digest: str, base_url: str) -> str:
+    digest = hashlib.sha256(f"{_code_key()}\0{site_digest}\0{base_url}".encode())
+    for root, dirs, names in os.walk(templates):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(root, name)
+            digest.update(f"\0{os.path.relpath(path, templates)}\0".encode())
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def load_state(out: Path) -> BuildState | None:
+    """The previous build's state, or None when there is none that can be trusted."""
+    try:
+        raw = state_file(out).read_bytes()
+        checksum, payload = raw[:32], raw[32:]
+        if hashlib.sha256(payload).digest() != checksum:
+            return None
+        version, state = pickle.loads(payload)
+        return state if version == VERSION and isinstance(state, BuildState) else None
+    except Exception:  # noqa: BLE001 - anything wrong with a cache file means: no cache
+        return None
+
+
+def forget_state(out: Path) -> None:
+    try:
+        state_file(out).unlink()
+    except FileNotFoundError:
+        pass
+
+
+def save_state(out: Path, state: BuildState) -> None:
+    payload = pickle.dumps((VERSION, state), protocol=pickle.HIGHEST_PROTOCOL)
+    path = state_file(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
+        temporary.replace(path)
+    except OSError:
+        pass  # a state that cannot be saved only makes the next build slower

@@ -1,0 +1,155 @@
+"""Incremental builds: after a change, only the pages that depend on it are
+rendered, and the site is byte for byte the one a clean build makes.
+
+Each scenario edits a copy of the minimal site, builds it incrementally (the
+previous build's state and spare folder in place) and compares the result with
+a clean build of the same content into another folder.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder.pipeline import BuildOptions, build
+from site_builder.state import spare_folder, state_file
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def options(content: Path, out: Path, templates: Path = TEMPLATES, jobs: int = 1) -> BuildOptions:
+    return BuildOptions(content=content, out=out, templates=templates, search=False, jobs=jobs)
+
+
+def clean_build(content: Path, tmp_path: Path, templates: Path = TEMPLATES) -> dict[str, bytes]:
+    out = tmp_path / f"clean-{len(list(tmp_path.glob('clean-*')))}" / "build"
+    build(options(content, out, templates))
+    return tree(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def site(site_copy: Path, tmp_path: Path):
+    out = tmp_path / "site" / "build"
+    first = build(options(site_copy, out))
+    assert first.rendered  # a first build renders everything
+    return site_copy, out
+
+
+def test_editing_one_event_renders_only_the_pages_that_show_it(site, tmp_path):
+    content, out = site
+    edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
+    report = build(options(content, out))
+    rendered = set(report.rendered)
+    all_pages = [path for path in tree(out) if path.endswith(".html")]
+    assert {"en/timeline/2022-06-example-delivery/index.html", "fr/chronologie/2022-06-example-delivery/index.html",
+            "en/timeline/index.html", "fr/chronologie/index.html", "e/event/2022-06-example-delivery/index.html"} <= rendered
+    # pages that do not show the event at all are left as they were
+    assert not rendered & {"en/about/index.html", "fr/a-propos/index.html", "en/search/index.html", "en/404.html"}
+    assert len(rendered) < len(all_pages) / 2
+    assert tree(out) == clean_build(content, tmp_path)
+
+
+def test_nothing_is_rendered_when_only_an_unrelated_file_changes(site, tmp_path):
+    content, out = site
+    dataset = content / "data" / "example-exports.yaml"
+    dataset.write_text(dataset.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    report = build(options(content, out))
+    # the file changed, so its own pages are rendered again; nothing that does not read it
+    assert all("data" in path or "donnees" in path or "/dataset/" in path or "index.html" in path
+               for path in report.rendered), report.rendered
+    assert tree(out) == clean_build(content, tmp_path)
+
+
+@pytest.mark.parametrize("scenario", ["new event linking an actor", "deleted event", "renamed actor",
+                                      "edited note", "alias", "site settings", "template", "two workers"])
+def test_incremental_build_equals_a_clean_build(site, tmp_path, scenario):
+    content, out = site
+    templates = TEMPLATES
+    jobs = 1
+    if scenario == "new event linking an actor":  # the actor's "what links here" changes, not its file
+        source = content / "timeline" / "2020-09-example-trials.yaml"
+        text = source.read_text(encoding="utf-8").replace("2020-09-example-trials", "2023-example-follow-up")
+        text = text.replace("2020-09/2020-11", "2023").replace("equipment: [example-radar]", "equipment: [example-radar]\nactors: [jane-example]")
+        (content / "timeline" / "2023-example-follow-up.yaml").write_text(text, encoding="utf-8")
+    elif scenario == "deleted event":
+        (content / "timeline" / "2020-09-example-trials.yaml").unlink()
+        _unlink_references(content, "event:2020-09-example-trials")
+    elif scenario == "renamed actor":  # its name is printed on every page that lists or links it
+        edit(content / "actors" / "testland.yaml", "Testland", "Testland (renamed)")
+    elif scenario == "edited note":
+        note_file = content / "notes" / "example-report.yaml"
+        edit(note_file, "en: ", "en: Edited. ")
+    elif scenario == "alias":
+        edit(content / "actors" / "jane-example.yaml", "id: jane-example", "id: jane-example\naliases: [j-example]")
+    elif scenario == "site settings":
+        edit(content / "site.yaml", "en: Example Dynamics", "en: Example Dynamics, changed")
+    elif scenario == "template":
+        templates = tmp_path / "templates"
+        shutil.copytree(TEMPLATES, templates)
+        edit(templates / "base.html", "</body>", "<!-- changed -->\n</body>")
+    elif scenario == "two workers":
+        edit(content / "timeline" / "2008-example-agreement.yaml", "summary:", "summary:")
+        jobs = 2
+    build(options(content, out, templates, jobs))
+    report = build(options(content, out, templates, jobs))
+    assert report.skipped
+    assert tree(out) == clean_build(content, tmp_path, templates)
+
+
+def _unlink_references(content: Path, target: str) -> None:
+    for path in content.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if f"({target})" in text:
+            path.write_text(text.replace(f"({target})", "(https://example.org/)"), encoding="utf-8")
+
+
+def test_a_second_edit_updates_the_spare_folder_in_place(site, tmp_path):
+    content, out = site
+    event = content / "timeline" / "2022-06-example-delivery.yaml"
+    edit(event, "Example delivery", "Example delivery, once")
+    build(options(content, out))
+    assert spare_folder(out).is_dir()  # the previous site, kept to be updated next time
+    edit(event, "Example delivery, once", "Example delivery, twice")
+    report = build(options(content, out))
+    assert "en/timeline/2022-06-example-delivery/index.html" in report.rendered
+    assert tree(out) == clean_build(content, tmp_path)
+    edit(event, "Example delivery, twice", "Example delivery, thrice")
+    build(options(content, out))
+    assert tree(out) == clean_build(content, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["corrupted state", "deleted spare", "spare file edited", "live page deleted"])
+def test_a_damaged_cache_or_output_is_never_trusted(site, tmp_path, damage):
+    content, out = site
+    event = content / "timeline" / "2022-06-example-delivery.yaml"
+    edit(event, "Example delivery", "Example delivery, once")
+    build(options(content, out))
+    edit(event, "Example delivery, once", "Example delivery, twice")
+    if damage == "corrupted state":
+        data = bytearray(state_file(out).read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        state_file(out).write_bytes(bytes(data))
+    elif damage == "deleted spare":
+        shutil.rmtree(spare_folder(out))
+    elif damage == "spare file edited":
+        # the spare is the cache's; a file changed there behind the build's back is rewritten
+        page = spare_folder(out) / "en" / "about" / "index.html"
+        page.unlink()
+        page.write_bytes(b"tampered")
+    elif damage == "live page deleted":
+        os.unlink(out / "en" / "about" / "index.html")
+    report = build(options(content, out))
+    assert not report.skipped
+    assert tree(out) == clean_build(content, tmp_path)
