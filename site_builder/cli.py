@@ -97,8 +97,10 @@ def _print_problems(problems: list[Problem], quiet: bool) -> None:
 
 
 def _logger(args: argparse.Namespace):
-    if args.verbose:
-        return lambda message: print(message, file=sys.stderr)
+    if args.verbose:  # each step, with the memory used so far (for whoever tunes the build)
+        import resource
+        return lambda message: print(f"{message} [peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB]",
+                                     file=sys.stderr)
     return lambda message: None
 
 

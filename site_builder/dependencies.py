@@ -16,6 +16,7 @@ is rendered again (state.py).
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -36,9 +37,16 @@ class PageDeps:
         self.entries.add((kind, entry.id))
         return entry
 
-    def frozen(self) -> tuple[tuple[Key, ...], tuple[tuple[Query, Any], ...]]:
-        """A compact, picklable form, in a stable order."""
-        return tuple(sorted(self.entries)), tuple(sorted(self.answers.items(), key=lambda item: repr(item[0])))
+    def frozen(self, index: dict[Key, int]) -> tuple[bytes, tuple[tuple[Query, Any], ...]]:
+        """A compact, picklable form: entries as numbers (`index`, see `entry_index`)
+        packed in bytes, as there are some twenty per page and tens of thousands of pages."""
+        numbers, answers = array("i"), dict(self.answers)
+        for key in self.entries:
+            if key in index:
+                numbers.append(index[key])
+            else:  # not a known entry (cannot happen after checking): render it every time
+                answers[("unknown", *key)] = None
+        return numbers.tobytes(), tuple(answers.items())
 
 
 def _ids(entries: list[Any]) -> tuple[str, ...]:
@@ -59,11 +67,21 @@ class RecordingLibrary:
         return self._deps.read(kind, entry)
 
     def canonical(self, kind: str, id: str) -> str:
-        answer = self._deps.answers[("canonical", kind, id)] = self._library.canonical(kind, id)
+        answer = self._library.canonical(kind, id)
+        if answer == id and self._library.has(kind, id):
+            # the entry's own id (a link to it): depending on the entry is simpler to store
+            # and a little broader, so a page that links to an entry is rendered with it
+            self._deps.entries.add((kind, id))
+        else:
+            self._deps.answers[("canonical", kind, id)] = answer
         return answer
 
     def has(self, kind: str, id: str) -> bool:
-        answer = self._deps.answers[("has", kind, id)] = self._library.has(kind, id)
+        answer = self._library.has(kind, id)
+        if answer:
+            self._deps.entries.add((kind, id))
+        else:
+            self._deps.answers[("has", kind, id)] = answer
         return answer
 
     def all(self, kind: str) -> list[Any]:
@@ -89,6 +107,11 @@ class RecordingLibrary:
         events = self._library.events_with(relation, id)
         self._deps.answers[("events_with", relation, id)] = _ids(events)
         return [self._deps.read("event", event) for event in events]
+
+    def notes_of(self, source_id: str) -> list[Any]:
+        notes = self._library.notes_of(source_id)
+        self._deps.answers[("notes_of", source_id)] = _ids(notes)
+        return [self._deps.read("note", note) for note in notes]
 
     def equipment_of(self, role: str, actor_id: str) -> list[Any]:
         items = self._library.equipment_of(role, actor_id)
@@ -127,10 +150,14 @@ def answer(query: Query, library: Library, links: Links) -> Any:
         return note_documents_answer(library)
     if name == "events_with":
         return _ids(library.events_with(*args))
+    if name == "notes_of":
+        return _ids(library.notes_of(*args))
     if name == "equipment_of":
         return _ids(library.equipment_of(*args))
     if name == "links_to":
         return tuple(links.links_to(tuple(args)))
+    if name == "unknown":
+        return _NEVER
     raise ValueError(f"unknown dependency query {query!r}")
 
 
@@ -140,10 +167,24 @@ def recording_site(site: SiteContext, deps: PageDeps) -> SiteContext:
                        site.parser, site.base_url)
 
 
+_NEVER = object()  # an answer equal to nothing recorded
+
+
+def entry_index(digests: dict[Key, str], previous: list[Key] | None) -> list[Key]:
+    """Every entry key, numbered for PageDeps.frozen: the previous build's numbering,
+    extended, so that pages kept from it keep meaning the same entries."""
+    keys = list(previous or ())
+    known = set(keys)
+    keys += sorted(key for key in digests if key not in known)
+    return keys
+
+
 def stale_jobs(jobs: list[Job], previous: Any, site: SiteContext, digests: dict[Key, str]) -> list[Job]:
     """The jobs whose page may differ from the previous build's (state.BuildState):
     new pages, and pages that read a changed entry or got a different answer."""
-    changed = {key for key in digests.keys() | previous.entries.keys() if digests.get(key) != previous.entries.get(key)}
+    numbers = {key: number for number, key in enumerate(previous.keys)}
+    changed = {numbers[key] for key in digests.keys() | previous.entries.keys()
+               if digests.get(key) != previous.entries.get(key) and key in numbers}
     answers: dict[Query, Any] = {}
     stale = []
     for job in jobs:
@@ -153,9 +194,9 @@ def stale_jobs(jobs: list[Job], previous: Any, site: SiteContext, digests: dict[
     return stale
 
 
-def _still_valid(deps: tuple, changed: set[Key], answers: dict[Query, Any], site: SiteContext) -> bool:
+def _still_valid(deps: tuple, changed: set[int], answers: dict[Query, Any], site: SiteContext) -> bool:
     entries, recorded = deps
-    if not changed.isdisjoint(entries):
+    if changed and not changed.isdisjoint(array("i", entries)):
         return False
     for query, then in recorded:
         if query not in answers:

@@ -239,13 +239,17 @@ EXPORTS: tuple[Export, ...] = (
 
 def to_json(export: Export, records: list[dict[str, Any]], library: Library, base_url: str) -> bytes:
     site = library.site
-    document = {
+    head = json.dumps({
         "name": export.name,
         "site": {"title": _both(site.title), "url": base_url} if site else {"url": base_url},
         "licence": _both(site.licence) if site else None,
-        "records": [{column.name: record[column.name] for column in export.columns} for record in records],
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    }, ensure_ascii=False, indent=2)
+    # One record per line: as easy to read and diff as an indented file, and written by
+    # json's C encoder (indenting makes it fall back to Python, ten times slower).
+    rows = [json.dumps({column.name: record[column.name] for column in export.columns}, ensure_ascii=False)
+            for record in records]
+    body = "[\n    " + ",\n    ".join(rows) + "\n  ]" if rows else "[]"
+    return (head[:-2] + ',\n  "records": ' + body + "\n}\n").encode("utf-8")
 
 
 def to_csv(export: Export, records: list[dict[str, Any]]) -> bytes:

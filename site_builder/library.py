@@ -87,3 +87,15 @@ class Library:
         """Equipment the actor made (`role` 'made') or ordered ('bought')."""
         return self._equipment_by_actor.get((role, actor_id), [])
 
+
+    @cached_property
+    def _notes_by_source(self) -> dict[str, list[Any]]:
+        index: dict[str, list[Any]] = defaultdict(list)
+        for note in self.all("note"):
+            if note.source:
+                index[note.source].append(note)
+        return dict(index)
+
+    def notes_of(self, source_id: str) -> list[Any]:
+        """The notes that cite the source, in the order of their ids."""
+        return self._notes_by_source.get(source_id, [])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from pydantic import BaseModel
 
@@ -25,9 +25,9 @@ Key = tuple[str, str]  # (kind, id)
 LINKABLE = ("theme", "event", "equipment", "actor", "source", "dataset")
 
 
-@dataclass(frozen=True)
-class RawRef:
-    """A reference as written in one entry, before it is checked against the library."""
+class RawRef(NamedTuple):
+    """A reference as written in one entry, before it is checked against the library.
+    (A named tuple: there are tens of thousands in the build cache, and tuples load fast.)"""
 
     kind: str  # an entry kind (maybe misspelt), "note", or "web"/"invalid" for other prose link targets
     target: str

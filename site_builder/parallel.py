@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -21,7 +21,7 @@ from .jobs import Job, render_job
 from .render import RenderFailure, Renderer
 from .write import put_file
 
-MIN_PAGES_PER_WORKER = 100  # below this, starting processes costs more than it saves
+MIN_PAGES_PER_WORKER = 8  # below this, starting processes costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Task:
     renderer: Renderer
     target: Path | None  # the folder to write into; None: return the bytes instead
     present: dict[str, str]  # path -> hash of what `target` already holds: identical pages are not rewritten
+    entry_numbers: dict[tuple[str, str], int] = field(default_factory=dict)  # see dependencies.entry_index
 
 
 def digest(data: bytes) -> str:
@@ -50,10 +51,10 @@ def render_one(task: Task, job: Job) -> Rendered:
     data = render_job(task.renderer, recording_site(task.renderer.site, deps), job)
     hashed = digest(data)
     if task.target is None:
-        return Rendered(job.path, hashed, deps.frozen(), data)
+        return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), data)
     if task.present.get(job.path) != hashed:
         put_file(task.target, job.path, data)
-    return Rendered(job.path, hashed, deps.frozen())
+    return Rendered(job.path, hashed, deps.frozen(task.entry_numbers))
 
 
 def default_jobs() -> int:
@@ -85,7 +86,10 @@ def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]
         for job in jobs:
             yield render_one(task, job)
         return
-    size = max(16, len(jobs) // (workers * 8))  # several chunks per worker evens out page costs
+    # Several chunks per worker even out page costs; after a small change the few pages
+    # to render go one by one, so that the two heaviest (the timeline in each
+    # language, next to each other in the list) are rendered side by side.
+    size = max(1, min(64, len(jobs) // (workers * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_start_worker, initargs=(task,)) as pool:

@@ -5,6 +5,7 @@ build before the output folder is touched.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -16,7 +17,7 @@ import jinja2
 
 from .aliases import canonicalize, check_aliases
 from .cache import build_inputs, load_record, save_record, summary_of, unchanged_build, warnings_of
-from .dependencies import stale_jobs
+from .dependencies import entry_index, stale_jobs
 from .errors import ContentError, Position, Problem
 from .exports import export_files
 from .jobs import Job, site_jobs
@@ -29,7 +30,7 @@ from .redirects import REDIRECTS_FILE, redirect_rules
 from .render import LANGUAGES, Renderer, page_keys
 from .search import BUNDLE, index_site
 from .sitemap import robots, sitemap
-from .state import BuildState, forget_state, load_state, render_key, save_state, spare_folder
+from .state import BuildState, cache_folder, forget_state, load_state, render_key, save_state, spare_folder
 from .views import SiteContext
 from .write import link_file, new_staging, publish, put_file, remove_files, removed_on_failure
 
@@ -96,12 +97,12 @@ def _check(content: Path, strict: bool, log: Log, jobs: int = 1, memo: Memo | No
     return site, problems, read
 
 
-def _renderer(site: SiteContext, templates: Path) -> Renderer:
+def _renderer(site: SiteContext, templates: Path, compiled_templates: Path | None = None) -> Renderer:
     if not (templates / "base.html").is_file():
         raise TemplateFailure(f"{templates}: templates folder not found or incomplete (no base.html); "
                               "pass --templates with the folder that holds the site's templates")
     try:
-        return Renderer.create(site, templates)
+        return Renderer.create(site, templates, compiled_templates=compiled_templates)
     except OSError as exc:
         raise TemplateFailure(f"{exc.filename}: cannot read the interface translations: {exc.strerror}") from exc
 
@@ -158,17 +159,19 @@ def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
     step = time.perf_counter()
-    renderer = _renderer(site, options.templates)
+    renderer = _renderer(site, options.templates, cache_folder(options.out) / "templates")
     page_jobs = site_jobs(site)
     others = _site_files(site, renderer, options.templates, page_jobs)
     key = render_key(options.templates, read.digests.get(("site", ""), ""), site.base_url)
     if previous is not None and (previous.render_key != key or not options.out.is_dir()):
         previous = None  # every page may change: render them all
     dirty = stale_jobs(page_jobs, previous, site, read.digests) if previous else page_jobs
+    keys = entry_index(read.digests, previous.keys if previous else None)
     log(f"plan: {len(dirty)} of {len(page_jobs)} pages to render, {len(others)} other files "
         f"in {time.perf_counter() - step:.2f} s")
-    state, published = _write(options, site, renderer, page_jobs, dirty, others, previous, live_manifest, workers, log)
-    state.render_key, state.memo = key, read.memo
+    state, published = _write(options, site, Task(renderer, None, {}, {key: n for n, key in enumerate(keys)}),
+                              page_jobs, dirty, others, previous, live_manifest, workers, log)
+    state.render_key, state.memo, state.keys = key, read.memo, keys
     state.entries = dict(read.digests)
     pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
     warnings = [p for p in problems if p.severity == "warning"]
@@ -179,7 +182,7 @@ def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
                        rendered=tuple(sorted(state.rendered)))
 
 
-def _write(options: BuildOptions, site: SiteContext, renderer: Renderer, page_jobs: list[Job], dirty: list[Job],
+def _write(options: BuildOptions, site: SiteContext, task: Task, page_jobs: list[Job], dirty: list[Job],
            others: dict[str, bytes], previous: BuildState | None, live_manifest: dict[str, list[int]], workers: int,
            log: Log) -> tuple[BuildState, str]:
     """Render what is stale into a folder that then replaces the live site.
@@ -199,7 +202,8 @@ def _write(options: BuildOptions, site: SiteContext, renderer: Renderer, page_jo
     step = time.perf_counter()
     with removed_on_failure(folder, out):
         try:
-            for rendered in render_jobs(Task(renderer, folder, present), dirty, workers):
+            task = dataclasses.replace(task, target=folder, present=present)
+            for rendered in render_jobs(task, dirty, workers):
                 state.pages[rendered.path] = (rendered.digest, rendered.deps)
                 state.rendered.add(rendered.path)
         except RenderFailure as exc:
@@ -216,7 +220,7 @@ def _write(options: BuildOptions, site: SiteContext, renderer: Renderer, page_jo
                     else:
                         missing.append(job)
         try:
-            for rendered in render_jobs(Task(renderer, folder, present), missing, workers):
+            for rendered in render_jobs(task, missing, workers):
                 state.pages[rendered.path] = (rendered.digest, rendered.deps)
                 state.rendered.add(rendered.path)
         except RenderFailure as exc:

@@ -10,10 +10,12 @@ afterwards, in the parent (links.check_references).
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem, display_path
+from .errors import Problem
 from .links import EntryRefs, Owner, extract_references
 from .loading import FileResult, LoadedContent, assemble, content_files, file_digest, read_content_file
 from .markdown import ProseParser
@@ -27,13 +29,20 @@ class ReadFile:
     refs: list[EntryRefs]  # one per entry of the file, in the same order
 
 
-MemoKey = tuple[str, str, str]  # (kind, path, shown path): the result also names the file
-Memo = dict[MemoKey, ReadFile]
+MemoKey = tuple[str, str, str]  # (kind, path, working folder): results name files relative to it
+# Each result is kept pickled, with the hash of the file it was read from: unchanged
+# files are saved again as the same bytes, without pickling millions of objects anew.
+Memo = dict[MemoKey, tuple[str, bytes]]
 
 
 def read_file(kind: str, path: Path, parser: ProseParser) -> ReadFile:
     result = read_content_file(kind, path)
     return ReadFile(result, [extract_references(model, parser) for _kind, model, _prefix in result.entries])
+
+
+def _read_pickled(kind: str, path: Path, parser: ProseParser) -> tuple[str, bytes]:
+    read = read_file(kind, path, parser)
+    return read.result.digest, pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 @dataclass
@@ -49,19 +58,20 @@ class ContentRead:
 def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | None = None) -> ContentRead:
     files, problems = content_files(root)
     memo = memo or {}
-    results: dict[MemoKey, ReadFile] = {}
+    results: Memo = {}
     to_read: list[tuple[MemoKey, str, Path]] = []
-    keys = [(kind, str(path), display_path(path)) for kind, path in files]
+    here = os.getcwd()
+    keys = [(kind, str(path), here) for kind, path in files]
     for key, (kind, path) in zip(keys, files):
         previous = memo.get(key)
-        if previous is not None and previous.result.digest and previous.result.digest == _digest_of(path):
+        if previous is not None and previous[0] and previous[0] == _digest_of(path):
             results[key] = previous
         else:
             to_read.append((key, kind, path))
     reused = len(results)
     for key, read in zip([key for key, _, _ in to_read], _read_all([(kind, path) for _, kind, path in to_read], parser, jobs)):
         results[key] = read
-    ordered = [results[key] for key in keys]
+    ordered: list[ReadFile] = [pickle.loads(results[key][1]) for key in keys]
     content, found = assemble([read.result for read in ordered])
     refs: dict[Owner, EntryRefs] = {}
     digests: dict[tuple[str, str], str] = {}
@@ -90,15 +100,15 @@ def _start_worker(parser: ProseParser) -> None:
     _worker_parser = parser
 
 
-def _read_chunk(chunk: list[tuple[str, Path]]) -> list[ReadFile]:
+def _read_chunk(chunk: list[tuple[str, Path]]) -> list[tuple[str, bytes]]:
     assert _worker_parser is not None
-    return [read_file(kind, path, _worker_parser) for kind, path in chunk]
+    return [_read_pickled(kind, path, _worker_parser) for kind, path in chunk]
 
 
-def _read_all(files: list[tuple[str, Path]], parser: ProseParser, jobs: int) -> list[ReadFile]:
+def _read_all(files: list[tuple[str, Path]], parser: ProseParser, jobs: int) -> list[tuple[str, bytes]]:
     workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [read_file(kind, path, parser) for kind, path in files]
+        return [_read_pickled(kind, path, parser) for kind, path in files]
     size = max(16, len(files) // (workers * 8))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(parser,)) as pool:

@@ -94,6 +94,16 @@ def _fast_gettext(gettext: Callable[[str], str]) -> Callable[..., Markup]:
     return translate
 
 
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no cache: only slower
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def page_keys(site: SiteContext) -> list[PageKey]:
     """Every page of the site, the same in both languages."""
     keys = [PageKey("home"), PageKey("about"), PageKey("search"), PageKey("not-found")]
@@ -110,8 +120,12 @@ class Renderer:
     formatters: dict[str, Formatter]
 
     @classmethod
-    def create(cls, site: SiteContext, templates: Path, cache_fragments: bool = True) -> "Renderer":
+    def create(cls, site: SiteContext, templates: Path, cache_fragments: bool = True,
+               compiled_templates: Path | None = None) -> "Renderer":
+        """`compiled_templates`: a folder where Jinja keeps templates compiled between
+        builds (checked against each template's source, so never stale)."""
         environments, formatters = {}, {}
+        bytecode_cache = _bytecode_cache(compiled_templates)
         for lang in LANGUAGES:
             translations = load_translations(templates / "locale", lang)  # OSError/ValueError: see render_site
             env = jinja2.Environment(
@@ -122,6 +136,7 @@ class Renderer:
                 trim_blocks=True,
                 lstrip_blocks=True,
                 auto_reload=False,  # templates do not change during a build
+                bytecode_cache=bytecode_cache,
             )
             gettext, ngettext = _typographic_gettext(translations, lang)
             env.install_gettext_callables(gettext, ngettext, newstyle=True)
@@ -185,7 +200,7 @@ def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, An
             groups[item.category].append(item)
         return {"groups": [(category, sorted(items, key=lambda i: sort_text(page.text(i.name))))
                            for category, items in sorted(groups.items(), key=lambda g: sort_text(page.category_label(g[0])))],
-                "orders": [item for item in timeline_items(lib) if item.kind == "order"]}
+                "orders": order_items(lib)}
     if kind == "actor":
         order = ("state", "organisation", "company", "person")
         groups = defaultdict(list)
@@ -227,6 +242,12 @@ class TimelineItem:
 def timeline_items(library: Any) -> list[TimelineItem]:
     items = [TimelineItem("event", e, e.date.year, (e.date.sort_key(), 0, e.id), tuple(e.themes), tuple(e.actors))
              for e in library.all("event")]
+    return sorted(items + order_items(library), key=lambda item: item.sort_key)
+
+
+def order_items(library: Any) -> list[TimelineItem]:
+    """The arms orders alone, in time order (without reading any event: see dependencies.py)."""
+    items = []
     for equipment in library.all("equipment"):
         makers = tuple(dict.fromkeys([*equipment.manufacturers, *([equipment.country] if equipment.country else [])]))
         for number, order in enumerate(equipment.orders, start=1):

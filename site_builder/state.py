@@ -1,8 +1,8 @@
 """What one build leaves for the next, so that it redoes only what changed.
 
 Saved after each successful build in the git-ignored cache folder next to the
-output (`.cache/site-builder/<out>.state`), as a pickle behind a SHA-256
-checksum and a version number:
+output (`.cache/site-builder/<out>.state`), as a pickle with a version number,
+followed by its SHA-256 checksum:
 
 - every content file's read result (models, problems, references), keyed by the
   hash of its bytes (reading.py);
@@ -29,10 +29,11 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .reading import Memo
 
-VERSION = 1
+VERSION = 2
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 
@@ -41,6 +42,7 @@ _LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 class BuildState:
     render_key: str = ""
     entries: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> hash of its file
+    keys: list[tuple[str, str]] = field(default_factory=list)  # entries as numbered in pages' dependencies
     pages: dict[str, tuple[str, tuple]] = field(default_factory=dict)  # page path -> (hash, dependencies)
     live: dict[str, str] = field(default_factory=dict)  # every file of the live site -> hash
     spare: dict[str, str] | None = None  # every file of the spare folder -> hash, if there is one
@@ -89,11 +91,24 @@ def render_key(templates: Path, site_digest: str, base_url: str) -> str:
     return digest.hexdigest()
 
 
+class _HashingWriter:
+    """A file that hashes what is written through it: the state is pickled straight
+    to disk, never held whole in memory, and its checksum is appended at the end."""
+
+    def __init__(self, handle: Any):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+
 def load_state(out: Path) -> BuildState | None:
     """The previous build's state, or None when there is none that can be trusted."""
     try:
-        raw = state_file(out).read_bytes()
-        checksum, payload = raw[:32], raw[32:]
+        with open(state_file(out), "rb") as handle:
+            raw = handle.read()
+        payload, checksum = memoryview(raw)[:-32], raw[-32:]
         if hashlib.sha256(payload).digest() != checksum:
             return None
         version, state = pickle.loads(payload)
@@ -110,12 +125,14 @@ def forget_state(out: Path) -> None:
 
 
 def save_state(out: Path, state: BuildState) -> None:
-    payload = pickle.dumps((VERSION, state), protocol=pickle.HIGHEST_PROTOCOL)
     path = state_file(out)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        temporary.write_bytes(hashlib.sha256(payload).digest() + payload)
+        with open(temporary, "wb") as handle:
+            writer = _HashingWriter(handle)
+            pickle.dump((VERSION, state), writer, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+            handle.write(writer.digest.digest())
         temporary.replace(path)
     except OSError:
-        pass  # a state that cannot be saved only makes the next build slower
+        temporary.unlink(missing_ok=True)  # a state that cannot be saved only makes the next build slower

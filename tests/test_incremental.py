@@ -153,3 +153,22 @@ def test_a_damaged_cache_or_output_is_never_trusted(site, tmp_path, damage):
     report = build(options(content, out))
     assert not report.skipped
     assert tree(out) == clean_build(content, tmp_path)
+
+
+def test_every_recorded_answer_is_what_the_library_answers_now(site):
+    """What a page recorded while it was rendered (dependencies.RecordingLibrary) must be
+    what `dependencies.answer` computes for the same content; else unchanged content
+    would make pages look stale, or, worse, changed content look unchanged."""
+    from site_builder.dependencies import answer
+    from site_builder.pipeline import check
+    from site_builder.state import load_state
+
+    content, out = site
+    state = load_state(out)
+    checked, _problems = check(content)
+    kinds = set()
+    for _digest, (_entries, answers) in state.pages.values():
+        for query, then in answers:
+            kinds.add(query[0])
+            assert answer(query, checked.library, checked.links) == then, query
+    assert {"all", "events_with", "links_to", "notes_of", "equipment_of"} <= kinds
