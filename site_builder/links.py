@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
 from pydantic import BaseModel
 
@@ -25,14 +25,12 @@ Key = tuple[str, str]  # (kind, id)
 LINKABLE = ("theme", "event", "equipment", "actor", "source", "dataset")
 
 
-class RawRef(NamedTuple):
-    """A reference as written in one entry, before it is checked against the library.
-    (A named tuple: there are tens of thousands in the build cache, and tuples load fast.)"""
-
-    kind: str  # an entry kind (maybe misspelt), "note", or "web"/"invalid" for other prose link targets
-    target: str
-    path: tuple  # the field holding it, inside the entry
-    written: str | None = None  # prose only: how it is written, to find its line and column
+# A reference as written in one entry, before it is checked against the library:
+# (kind, target, path, written). kind: an entry kind (maybe misspelt), "note", or
+# "web"/"invalid" for other prose link targets; path: the field holding it, inside the
+# entry; written: prose only, how it is written, to find its line and column (else None).
+# A plain tuple: there are tens of thousands in the build cache, and tuples load fastest.
+RawRef = tuple[str, str, tuple, "str | None"]
 
 
 @dataclass
@@ -61,10 +59,10 @@ def _extract(model: BaseModel, path: tuple, parser: ProseParser, found: EntryRef
         if ref is not None:
             ids = value if isinstance(value, list) else [value] if value else []
             for index, target in enumerate(ids):
-                found.refs.append(RawRef(ref.kind, target, path + (name, index) if isinstance(value, list) else path + (name,)))
+                found.refs.append((ref.kind, target, path + (name, index) if isinstance(value, list) else path + (name,), None))
         elif name == "link" and isinstance(value, str):
             kind, _, target = value.partition(":")
-            found.refs.append(RawRef(kind, target, path + (name,)))
+            found.refs.append((kind, target, path + (name,), None))
         else:
             _extract_value(value, path + (name,), parser, found)
 
@@ -76,7 +74,7 @@ def _extract_value(value: Any, path: tuple, parser: ProseParser, found: EntryRef
             parsed = parser.parse(text, lang)
             found.compiled[(text, lang)] = parser.compile(text, lang, parsed)
             found.prose_problems += [(path + (lang,), *problem) for problem in parsed.problems]
-            found.refs += [RawRef(ref.kind, ref.target, path + (lang,), ref.written) for ref in parsed.references]
+            found.refs += [(ref.kind, ref.target, path + (lang,), ref.written) for ref in parsed.references]
     elif isinstance(value, BaseModel):
         _extract(value, path, parser, found)
     elif isinstance(value, list):
@@ -133,18 +131,19 @@ class _Checker:
 
     def check(self, owner: Owner, origin: Origin, found: EntryRefs) -> None:
         # Positions are looked up only for a problem: finding one re-reads the file.
-        def locate(ref: RawRef) -> Position:
-            if ref.written is None:
-                return origin.at(*ref.path)
-            return origin.file.find_in_value(origin.prefix + ref.path, ref.written)
+        def locate(path: tuple, written: str | None) -> Position:
+            if written is None:
+                return origin.at(*path)
+            return origin.file.find_in_value(origin.prefix + path, written)
 
         for path, written, message, hint in found.prose_problems:
             self.problems.append(Problem(origin.file.find_in_value(origin.prefix + path, written), message, hint))
-        for ref in found.refs:
-            if ref.written is None:
-                self.reference(ref.kind, ref.target, owner, lambda ref=ref: locate(ref))
+        for kind, target, path, written in found.refs:
+            where = lambda path=path, written=written: locate(path, written)  # noqa: E731
+            if written is None:
+                self.reference(kind, target, owner, where)
             else:
-                self.prose_reference(ref, owner, lambda ref=ref: locate(ref))
+                self.prose_reference(kind, target, owner, where)
 
     def known_ids(self, kind: str) -> list[str]:
         """Ids to suggest from: valid entries and those whose file has errors."""
@@ -170,28 +169,28 @@ class _Checker:
             self.links.backlinks[(kind, target)].add(owner)
         return True
 
-    def prose_reference(self, ref: RawRef, owner: Owner, locate: Callable[[], Position]) -> None:
-        if ref.kind == "web":
+    def prose_reference(self, kind: str, target: str, owner: Owner, locate: Callable[[], Position]) -> None:
+        if kind == "web":
             return
-        if ref.kind == "invalid":
-            self.problems.append(Problem(locate(), f"link target '{ref.target}' is neither an entry nor a web address",
+        if kind == "invalid":
+            self.problems.append(Problem(locate(), f"link target '{target}' is neither an entry nor a web address",
                                          "write [text](kind:id), e.g. (actor:iai), or a full https:// address"))
-        elif ref.kind == "note":
-            if not self.library.has("note", ref.target):
-                if ("note", ref.target) in self.library.broken:
+        elif kind == "note":
+            if not self.library.has("note", target):
+                if ("note", target) in self.library.broken:
                     return
-                self.problems.append(Problem(locate(), f"unknown note '{ref.target}'",
-                                             did_you_mean(ref.target, self.known_ids("note"))))
+                self.problems.append(Problem(locate(), f"unknown note '{target}'",
+                                             did_you_mean(target, self.known_ids("note"))))
             elif owner is not None and owner[0] == "note":
                 self.problems.append(Problem(locate(), "a note cannot cite another note",
                                              "link to the source instead: [title](source:id)"))
             else:
-                self.links.cited_notes[ref.target].add(owner or ("site", ""))
-                source = self.library.get("note", ref.target).source
+                self.links.cited_notes[target].add(owner or ("site", ""))
+                source = self.library.get("note", target).source
                 if owner is not None and source:
                     self.links.backlinks[("source", source)].add(owner)
-        elif ref.kind not in LINKABLE:
-            self.problems.append(Problem(locate(), f"unknown kind of entry '{ref.kind}' in link '{ref.kind}:{ref.target}'",
-                                         did_you_mean(ref.kind, LINKABLE) or "use one of: " + ", ".join(LINKABLE)))
+        elif kind not in LINKABLE:
+            self.problems.append(Problem(locate(), f"unknown kind of entry '{kind}' in link '{kind}:{target}'",
+                                         did_you_mean(kind, LINKABLE) or "use one of: " + ", ".join(LINKABLE)))
         else:
-            self.reference(ref.kind, ref.target, owner, locate)
+            self.reference(kind, target, owner, locate)

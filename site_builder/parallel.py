@@ -19,7 +19,7 @@ from typing import Iterator
 from .dependencies import PageDeps, recording_site
 from .jobs import Job, render_job
 from .render import RenderFailure, Renderer
-from .write import put_file
+from .write import link_file, put_file
 
 MIN_PAGES_PER_WORKER = 8  # below this, starting processes costs more than it saves
 
@@ -40,6 +40,7 @@ class Task:
     target: Path | None  # the folder to write into; None: return the bytes instead
     present: dict[str, str]  # path -> hash of what `target` already holds: identical pages are not rewritten
     entry_numbers: dict[tuple[str, str], int] = field(default_factory=dict)  # see dependencies.entry_index
+    mirror: Path | None = None  # a folder where each written page is also hard-linked (the next spare)
 
 
 def digest(data: bytes) -> str:
@@ -54,6 +55,8 @@ def render_one(task: Task, job: Job) -> Rendered:
         return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), data)
     if task.present.get(job.path) != hashed:
         put_file(task.target, job.path, data)
+        if task.mirror is not None:
+            link_file(task.target, task.mirror, job.path)
     return Rendered(job.path, hashed, deps.frozen(task.entry_numbers))
 
 

@@ -175,8 +175,10 @@ def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
     state.entries = dict(read.digests)
     pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
     warnings = [p for p in problems if p.severity == "warning"]
-    save_state(options.out, state)
     save_record(options.out, inputs, summary_of(pages, len(state.live), warnings))
+    if published == "new folder, spare linked":  # hard links: the same sizes and times as the live files
+        state.spare_manifest = (load_record(options.out) or {}).get("manifest", {})
+    save_state(options.out, state)
     log(f"write: {options.out} replaced ({published}) in {time.perf_counter() - step:.2f} s")
     return BuildReport(pages=pages, files=len(state.live), warnings=warnings, seconds=time.perf_counter() - started,
                        rendered=tuple(sorted(state.rendered)))
@@ -192,17 +194,21 @@ def _write(options: BuildOptions, site: SiteContext, task: Task, page_jobs: list
     unchanged pages are hard-linked from the live site."""
     out, spare = options.out.absolute(), spare_folder(options.out)
     in_place = previous is not None and previous.spare is not None and spare.is_dir()
+    mirror = None
     if in_place:
-        forget_state(out)  # from here on the spare no longer matches what the state says
+        with removed_on_failure(spare, out):  # e.g. a read-only disk: say so, keep the live site
+            forget_state(out)  # from here on the spare no longer matches what the state says
         folder, present = spare, _untouched(spare, previous.spare or {}, previous.spare_manifest)
     else:
         shutil.rmtree(spare, ignore_errors=True)
         folder, present = new_staging(out), {}
+        if previous is None:  # a full build: every file is also linked into a new spare folder,
+            mirror = _new_mirror(spare)  # so that the next build can update it in place
     state = BuildState()
     step = time.perf_counter()
     with removed_on_failure(folder, out):
         try:
-            task = dataclasses.replace(task, target=folder, present=present)
+            task = dataclasses.replace(task, target=folder, present=present, mirror=mirror)
             for rendered in render_jobs(task, dirty, workers):
                 state.pages[rendered.path] = (rendered.digest, rendered.deps)
                 state.rendered.add(rendered.path)
@@ -228,11 +234,15 @@ def _write(options: BuildOptions, site: SiteContext, task: Task, page_jobs: list
         for path, data in others.items():
             if present.get(path) != digest(data):
                 put_file(folder, path, data)
+                if mirror is not None:
+                    link_file(folder, mirror, path)
             state.live[path] = digest(data)
         # hosts serve the root 404.html for any missing page: the English one
         not_found = state.pages["en/404.html"][0]
         if present.get("404.html") != not_found:
             _copy_within(folder, "en/404.html", "404.html")
+            if mirror is not None:
+                link_file(folder, mirror, "404.html")
         state.live["404.html"] = not_found
         state.live.update((path, page_digest) for path, (page_digest, _deps) in state.pages.items())
         remove_files(folder, [path for path in present if path not in state.live])
@@ -245,9 +255,20 @@ def _write(options: BuildOptions, site: SiteContext, task: Task, page_jobs: list
         log(f"search: Pagefind index in {time.perf_counter() - started_index:.2f} s")
 
     kept = publish(folder, out, index if options.search else None, keep_previous=spare if previous else None)
+    if mirror is not None:  # the spare holds the same files as the live site (its manifest: see build)
+        state.spare = dict(state.live)
+        return state, "new folder, spare linked"
     state.spare = dict(previous.live) if kept and previous else None
     state.spare_manifest = live_manifest if kept and previous else {}
     return state, "updated in place" if in_place else "new folder"
+
+
+def _new_mirror(spare: Path) -> Path | None:
+    try:
+        spare.mkdir(parents=True)
+        return spare
+    except OSError:  # no spare: the next build only takes longer
+        return None
 
 
 def _untouched(folder: Path, digests: dict[str, str], manifest: dict[str, list[int]]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from typing import Any
 
 from .reading import Memo
 
-VERSION = 2
+VERSION = 3
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 

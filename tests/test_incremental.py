@@ -172,3 +172,22 @@ def test_every_recorded_answer_is_what_the_library_answers_now(site):
             kinds.add(query[0])
             assert answer(query, checked.library, checked.links) == then, query
     assert {"all", "events_with", "links_to", "notes_of", "equipment_of"} <= kinds
+
+
+def test_a_full_build_leaves_a_spare_that_mirrors_the_site(site):
+    """So that even the first edit after a full build updates a folder in place
+    (hard links: no data is copied), instead of linking every page anew."""
+    _content, out = site
+    assert tree(spare_folder(out)) == tree(out)
+    live, spare = out / "en" / "index.html", spare_folder(out) / "en" / "index.html"
+    assert live.stat().st_ino == spare.stat().st_ino
+
+
+def test_editing_a_live_file_in_place_does_not_leak_into_the_next_build(site, tmp_path):
+    content, out = site
+    page = out / "en" / "about" / "index.html"  # shares its inode with the spare's copy
+    with open(page, "r+b") as handle:
+        handle.write(b"<!-- edited by hand -->")
+    edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
+    build(options(content, out))
+    assert tree(out) == clean_build(content, tmp_path)

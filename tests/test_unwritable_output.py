@@ -83,12 +83,22 @@ def failing_writes(monkeypatch, error: int, where: Path):
 
 @contextmanager
 def read_only(monkeypatch, where: Path):
-    """Creating anything in `where` fails with EROFS, as on a read-only file system."""
-    original_mkdtemp, original_mkdir = tempfile.mkdtemp, os.mkdir
+    """Creating, writing or deleting anything in `where` fails with EROFS, as on a
+    read-only file system (including the build cache folder kept there)."""
+    original_mkdtemp, original_mkdir, original_open, original_unlink = tempfile.mkdtemp, os.mkdir, builtins.open, os.unlink
 
     def refuse(path):
-        if Path(path).absolute().parent == where:
+        if where == Path(path).absolute() or where in Path(path).absolute().parents:
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    def open_(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and any(c in mode for c in "wxa+"):
+            refuse(file)
+        return original_open(file, mode, *args, **kwargs)
+
+    def unlink(path, *, dir_fd=None):
+        refuse(path)
+        return original_unlink(path, dir_fd=dir_fd)
 
     def mkdtemp(suffix=None, prefix=None, dir=None):
         refuse(Path(dir or ".") / f"{prefix or ''}x")
@@ -101,6 +111,8 @@ def read_only(monkeypatch, where: Path):
     with monkeypatch.context() as patch:
         patch.setattr(tempfile, "mkdtemp", mkdtemp)
         patch.setattr(os, "mkdir", mkdir)
+        patch.setattr(builtins, "open", open_)
+        patch.setattr(os, "unlink", unlink)
         yield
 
 
@@ -163,7 +175,10 @@ def test_read_only_output_location(site_copy, disk, monkeypatch, capsys):
         status = build(site_copy, out)
     line = one_error_line(capsys)
     assert status == 1
-    assert line.startswith(f"error: cannot create the output folder next to {out}: Read-only file system")
+    # the site is prepared in a new folder next to it, or in the spare folder kept in the cache
+    assert line.startswith((f"error: cannot create the output folder next to {out}: Read-only file system",
+                            f"error: cannot write the site into {out}: Read-only file system; "
+                            "the previous site was left as it was"))
     assert line.endswith("(pass --out with a folder you can write to, or make this one writable)")
     assert manifest(out) == before
 
