@@ -89,6 +89,11 @@ class RecordingLibrary:
         self._deps.answers[("all", kind)] = _ids(entries)
         return [self._deps.read(kind, entry) for entry in entries]
 
+    def ids(self, kind: str) -> list[str]:
+        ids = self._library.ids(kind)
+        self._deps.answers[("ids", kind)] = tuple(ids)
+        return ids
+
     def items(self) -> Iterator[tuple[str, Any]]:
         for kind in self._library.entries:
             for entry in self.all(kind):
@@ -144,6 +149,8 @@ def answer(query: Query, library: Library, links: Links) -> Any:
         return library.has(*args)
     if name == "all":
         return _ids(library.all(*args)) if args[0] in library.entries else ()
+    if name == "ids":
+        return tuple(library.ids(*args)) if args[0] in library.entries else ()
     if name == "count":
         return library.count(*args) if args[0] in library.entries else 0
     if name == "note_documents":

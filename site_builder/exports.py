@@ -263,18 +263,26 @@ def to_csv(export: Export, records: list[dict[str, Any]]) -> bytes:
 
 def export_files(library: Library, base_url: str) -> dict[str, bytes]:
     """Every download file, as site-relative path -> bytes."""
-    files: dict[str, bytes] = {}
+    return {path: export_file(library, base_url, *spec) for path, spec in export_paths(library)}
+
+
+def export_paths(library: Any) -> list[tuple[str, tuple[str, str, str]]]:
+    """(path, (export name, "json" or "csv", dataset id or "")) of every download file."""
+    paths = []
     for export in EXPORTS:
-        records = export.records(library, base_url)
-        files[export.json_path] = to_json(export, records, library, base_url)
-        files[export.csv_path] = to_csv(export, records)
+        paths += [(export.json_path, (export.name, "json", "")), (export.csv_path, (export.name, "csv", ""))]
         if export.name == "datasets":
-            by_dataset: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for record in records:
-                by_dataset[record["dataset"]].append(record)
-            for dataset_id, rows in sorted(by_dataset.items()):
-                files[dataset_csv_path(dataset_id)] = to_csv(export, rows)
-    return files
+            paths += [(dataset_csv_path(id), (export.name, "csv", id)) for id in sorted(library.ids("dataset"))]
+    return paths
+
+
+def export_file(library: Any, base_url: str, name: str, form: str, dataset_id: str = "") -> bytes:
+    """One download file; `library` may be one that records what is read (dependencies.py)."""
+    export = next(export for export in EXPORTS if export.name == name)
+    records = export.records(library, base_url)
+    if dataset_id:
+        records = [record for record in records if record["dataset"] == dataset_id]
+    return to_json(export, records, library, base_url) if form == "json" else to_csv(export, records)
 
 
 def orders_per_year(library: Library) -> list[tuple[int, int, int]]:

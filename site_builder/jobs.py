@@ -1,4 +1,6 @@
-"""Every page of the site as a job: where it goes, and how to render it.
+"""Every page of the site as a job: where it goes, and how to render it. The data
+downloads and the sitemap are jobs too: like pages, they record what they read
+and are made again only when that changed.
 
 A job is a small picklable value (it is sent to worker processes); rendering it
 needs the site, which workers inherit. Jobs are listed entry by entry, with an
@@ -9,16 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from .bilingual import BilingualRenderer
+from .exports import export_file, export_paths
 from .permalinks import BilingualKey, short_path
 from .redirects import alias_pages, render_alias, render_short, short_pages
 from .render import LANGUAGES, Renderer, page_keys, rendered_bytes
+from .sitemap import sitemap
 from .urls import PageKey
 from .views import SiteContext
 
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "page", "bilingual", "short" (language-neutral short link) or "alias" (a former address)
+    kind: str  # "page", "bilingual", "short" (language-neutral short link), "alias" (a former address),
+    # "export" (a data download file) or "sitemap"
     args: tuple
     path: str  # the output file, relative to the site's root
 
@@ -38,7 +43,8 @@ def site_jobs(site: SiteContext) -> list[Job]:
         by_entry[(kind, entry_id)].append(Job("short", (kind, entry_id, id), short_path(kind, id) + "index.html"))
     aliases = [Job("alias", (kind, old, new, lang), PageKey(kind, old).output_file(lang))
                for kind, old, new, lang in alias_pages(library)]
-    return [job for group in groups for job in group] + aliases
+    files = [Job("export", spec, path) for path, spec in export_paths(library)] + [Job("sitemap", (), "sitemap.xml")]
+    return [job for group in groups for job in group] + aliases + files
 
 
 def render_job(renderer: Renderer, site: SiteContext, job: Job) -> bytes:
@@ -53,4 +59,8 @@ def render_job(renderer: Renderer, site: SiteContext, job: Job) -> bytes:
         return rendered_bytes(lambda: render_short(renderer, site, *job.args))
     if job.kind == "alias":
         return rendered_bytes(lambda: render_alias(renderer, site, *job.args))
+    if job.kind == "export":
+        return export_file(site.library, site.base_url, *job.args)
+    if job.kind == "sitemap":  # every page but print views, former addresses and short links
+        return sitemap(page_keys(site), site.base_url, LANGUAGES).encode("utf-8")
     raise ValueError(job.kind)

@@ -49,6 +49,10 @@ class Library:
     def all(self, kind: str) -> list[Any]:
         return list(self.entries[kind].values())
 
+    def ids(self, kind: str) -> list[str]:
+        """The ids of the entries of a kind, sorted (for lists of pages, not their content)."""
+        return list(self.entries[kind])
+
     def items(self) -> Iterator[tuple[str, Any]]:
         """Every entry with its kind, in a stable order."""
         for kind, items in self.entries.items():

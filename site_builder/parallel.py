@@ -9,9 +9,11 @@ The result is keyed by path, so it is the same whatever order workers finish in.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -41,6 +43,7 @@ class Task:
     present: dict[str, str]  # path -> hash of what `target` already holds: identical pages are not rewritten
     entry_numbers: dict[tuple[str, str], int] = field(default_factory=dict)  # see dependencies.entry_index
     mirror: Path | None = None  # a folder where each written page is also hard-linked (the next spare)
+    fresh: bool = False  # `target` was created empty by this build: no file to replace there
 
 
 def digest(data: bytes) -> str:
@@ -54,9 +57,9 @@ def render_one(task: Task, job: Job) -> Rendered:
     if task.target is None:
         return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), data)
     if task.present.get(job.path) != hashed:
-        put_file(task.target, job.path, data)
+        put_file(task.target, job.path, data, replace=not task.fresh)
         if task.mirror is not None:
-            link_file(task.target, task.mirror, job.path)
+            link_file(task.target, task.mirror, job.path, replace=False)
     return Rendered(job.path, hashed, deps.frozen(task.entry_numbers))
 
 
@@ -95,9 +98,22 @@ def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]
     size = max(1, min(64, len(jobs) // (workers * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(task,)) as pool:
+    with frozen_heap(), context.Pool(workers, initializer=_start_worker, initargs=(task,)) as pool:
         for rendered in pool.imap(_render_chunk, chunks):
             yield from rendered
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Around forking workers: the objects that exist now (the whole site) are left
+    out of the garbage collector's scans, in the parent and in the workers. Its full
+    scans would otherwise walk the whole library again and again while pages are
+    rendered, and touching every object copies the memory workers share with the parent."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 __all__ = ["RenderFailure", "Rendered", "Task", "default_jobs", "digest", "render_jobs"]

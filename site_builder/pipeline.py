@@ -19,7 +19,6 @@ from .aliases import canonicalize, check_aliases
 from .cache import build_inputs, load_record, save_record, summary_of, unchanged_build, warnings_of
 from .dependencies import entry_index, stale_jobs
 from .errors import ContentError, Position, Problem
-from .exports import export_files
 from .jobs import Job, site_jobs
 from .library import Library
 from .links import LINKABLE, Links, check_references
@@ -27,9 +26,9 @@ from .markdown import ProseParser
 from .parallel import RenderFailure, Task, default_jobs, digest, render_jobs
 from .reading import ContentRead, Memo, read_content
 from .redirects import REDIRECTS_FILE, redirect_rules
-from .render import LANGUAGES, Renderer, page_keys
+from .render import LANGUAGES, Renderer
 from .search import BUNDLE, index_site
-from .sitemap import robots, sitemap
+from .sitemap import robots
 from .state import BuildState, cache_folder, forget_state, load_state, render_key, save_state, spare_folder
 from .views import SiteContext
 from .write import link_file, new_staging, publish, put_file, remove_files, removed_on_failure
@@ -108,15 +107,13 @@ def _renderer(site: SiteContext, templates: Path, compiled_templates: Path | Non
 
 
 def _site_files(site: SiteContext, renderer: Renderer, templates: Path, jobs: list[Job]) -> dict[str, bytes]:
-    """Every output file that is not a page job: root page, sitemap, data files, assets."""
+    """Every output file that is not a job: the root page, robots.txt, _redirects, assets."""
     try:
         files = {"index.html": renderer.render_root().encode("utf-8")}
     except jinja2.TemplateError as exc:
         raise TemplateFailure(f"template error: {exc}") from exc
-    files["sitemap.xml"] = sitemap(page_keys(site), site.base_url, LANGUAGES).encode("utf-8")
     files["robots.txt"] = robots(site.base_url).encode("utf-8")
     files[REDIRECTS_FILE] = redirect_rules(site)
-    files.update(export_files(site.library, site.base_url))  # data/*.json|csv downloads
     static = templates / "static"
     for asset in sorted(static.rglob("*")) if static.is_dir() else []:
         if asset.is_file():
@@ -208,7 +205,7 @@ def _write(options: BuildOptions, site: SiteContext, task: Task, page_jobs: list
     step = time.perf_counter()
     with removed_on_failure(folder, out):
         try:
-            task = dataclasses.replace(task, target=folder, present=present, mirror=mirror)
+            task = dataclasses.replace(task, target=folder, present=present, mirror=mirror, fresh=not in_place)
             for rendered in render_jobs(task, dirty, workers):
                 state.pages[rendered.path] = (rendered.digest, rendered.deps)
                 state.rendered.add(rendered.path)

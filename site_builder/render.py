@@ -109,7 +109,7 @@ def page_keys(site: SiteContext) -> list[PageKey]:
     keys = [PageKey("home"), PageKey("about"), PageKey("search"), PageKey("not-found")]
     for kind in ENTRY_KINDS:
         keys.append(PageKey(kind))
-        keys.extend(PageKey(kind, entry.id) for entry in site.library.all(kind))
+        keys.extend(PageKey(kind, id) for id in site.library.ids(kind))
     return keys
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from .reading import Memo
 
-VERSION = 3
+VERSION = 4
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 

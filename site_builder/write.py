@@ -148,14 +148,15 @@ def remove_files(folder: Path, paths: Iterable[str]) -> None:
             directory = os.path.dirname(directory)
 
 
-def link_file(source_root: Path, target_root: Path, relative_path: str) -> None:
+def link_file(source_root: Path, target_root: Path, relative_path: str, replace: bool = True) -> None:
     """Put the live site's copy of an unchanged file into the folder being prepared:
     a hard link (no data copied), or a copy where links are not possible."""
     source, target = os.path.join(source_root, relative_path), os.path.join(target_root, relative_path)
-    try:
-        os.unlink(target)
-    except FileNotFoundError:
-        pass
+    if replace:
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
     try:
         os.link(source, target)
     except FileNotFoundError:
@@ -169,15 +170,16 @@ def link_file(source_root: Path, target_root: Path, relative_path: str) -> None:
         shutil.copyfile(source, target)
 
 
-def put_file(root: Path, relative_path: str, data: bytes) -> None:
+def put_file(root: Path, relative_path: str, data: bytes, replace: bool = True) -> None:
     """Write one file of a folder being prepared. What is there is replaced, never
     modified in place: it may be a hard link shared with the live site (see
-    prepare_folder)."""
+    pipeline._write). `replace=False`: the folder is new, there is nothing to replace."""
     target = os.path.join(root, relative_path)
-    try:
-        os.unlink(target)
-    except FileNotFoundError:
-        pass
+    if replace:
+        try:
+            os.unlink(target)
+        except FileNotFoundError:
+            pass
     try:
         handle = open(target, "xb")
     except FileNotFoundError:

@@ -58,6 +58,9 @@ def test_editing_one_event_renders_only_the_pages_that_show_it(site, tmp_path):
     # pages that do not show the event at all are left as they were
     assert not rendered & {"en/about/index.html", "fr/a-propos/index.html", "en/search/index.html", "en/404.html"}
     assert len(rendered) < len(all_pages) / 2
+    # data downloads and the sitemap are made again only when what they list changed
+    assert {"data/timeline.json", "data/timeline.csv"} <= rendered
+    assert not rendered & {"data/actors.json", "data/orders.csv", "data/notes.json", "sitemap.xml"}
     assert tree(out) == clean_build(content, tmp_path)
 
 
