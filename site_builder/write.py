@@ -153,10 +153,7 @@ def link_file(source_root: Path, target_root: Path, relative_path: str, replace:
     a hard link (no data copied), or a copy where links are not possible."""
     source, target = os.path.join(source_root, relative_path), os.path.join(target_root, relative_path)
     if replace:
-        try:
-            os.unlink(target)
-        except FileNotFoundError:
-            pass
+        _remove(target)
     try:
         os.link(source, target)
     except FileNotFoundError:
@@ -176,10 +173,7 @@ def put_file(root: Path, relative_path: str, data: bytes, replace: bool = True) 
     pipeline._write). `replace=False`: the folder is new, there is nothing to replace."""
     target = os.path.join(root, relative_path)
     if replace:
-        try:
-            os.unlink(target)
-        except FileNotFoundError:
-            pass
+        _remove(target)
     try:
         handle = open(target, "xb")
     except FileNotFoundError:
@@ -187,6 +181,13 @@ def put_file(root: Path, relative_path: str, data: bytes, replace: bool = True) 
         handle = open(target, "xb")
     with handle:
         handle.write(data)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def _advice(exc: OSError) -> str:
