@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
     serve_cmd.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
     serve_cmd.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
+    serve_cmd.add_argument("--no-search", dest="search", action="store_false",
+                           help="skip the search index on every rebuild (much faster for large sites)")
     return parser
 
 
@@ -153,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     from .write import OutputError
     if args.command == "serve":
         from .serve import serve
-        return serve(BuildOptions(args.content, args.out, args.templates), args.port)
+        return serve(BuildOptions(args.content, args.out, args.templates, search=args.search), args.port)
     if args.command == "status":
         return _status(args)
     if args.command == "schema":
