@@ -165,3 +165,11 @@ def test_error_page_escapes_everything():
 def test_reload_script_goes_before_the_last_body_end():
     page = inject_reload(b"<html><body><p>x</p></BODY></html>", 7).decode("utf-8")
     assert page.index('"7"') < page.index("</BODY>") and page.endswith("</BODY></html>")
+
+
+def test_serve_can_skip_the_search_index():
+    """Pagefind re-indexes the whole site on every save; large sites preview without it."""
+    from site_builder.cli import _parser
+
+    assert _parser().parse_args(["serve"]).search is True
+    assert _parser().parse_args(["serve", "--no-search"]).search is False
