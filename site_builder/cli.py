@@ -173,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         options = BuildOptions(args.content, args.out, args.templates, args.base_url, args.strict, args.search,
                                max(0, args.jobs))
-        report = build(options, _logger(args))
+        report = build(options, _logger(args),
+                       notice=(lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr)))
         _print_problems(report.warnings, args.quiet)
         if not args.quiet:
             pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())

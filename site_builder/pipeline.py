@@ -11,7 +11,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import jinja2
 
@@ -29,7 +29,7 @@ from .redirects import REDIRECTS_FILE, redirect_rules
 from .render import LANGUAGES, Renderer
 from .search import BUNDLE, index_site
 from .sitemap import robots
-from .state import BuildState, cache_folder, forget_state, load_state, render_key, save_state, spare_folder
+from .state import BuildState, cache_folder, forget_state, one_build_at_a_time, load_state, render_key, save_state, spare_folder
 from .views import SiteContext
 from .write import link_file, new_staging, publish, put_file, remove_files, removed_on_failure
 
@@ -140,7 +140,9 @@ def render_site(site: SiteContext, templates: Path, jobs: int = 1) -> dict[str, 
     return files
 
 
-def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
+def build(options: BuildOptions, log: Log = _quiet, notice: Log = _quiet) -> BuildReport:
+    """Build the site; `log` gets every step (--verbose), `notice` what the user should
+    know even without it (that the build waits for another one)."""
     started = time.perf_counter()
     inputs = build_inputs(options.content, options.templates, options.base_url, options.strict, options.search)
     summary = unchanged_build(options.out, inputs)
@@ -148,6 +150,11 @@ def build(options: BuildOptions, log: Log = _quiet) -> BuildReport:
         log(f"cache: inputs unchanged and {options.out} intact; nothing to do")
         return BuildReport(pages=summary["pages"], files=summary["files"], warnings=warnings_of(summary),
                            seconds=time.perf_counter() - started, skipped=True)
+    with one_build_at_a_time(options.out, notice):
+        return _build(options, inputs, started, log)
+
+
+def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> BuildReport:
     workers = options.jobs or default_jobs()
     previous = load_state(options.out)
     record = load_record(options.out)  # its manifest describes the live site, soon the spare

@@ -86,7 +86,7 @@ class LiveSite:
 def build_once(options: BuildOptions, generation: int, out: TextIO, err: TextIO) -> Outcome:
     """Build into the output folder, print the result like `build` does, and return the outcome."""
     try:
-        report = build(options)
+        report = build(options, notice=lambda message: print(message, file=err, flush=True))
     except ContentError as exc:
         _print_problems(exc.problems, err)
         return Outcome(generation, problems=tuple(exc.problems))

@@ -22,14 +22,16 @@ folder it no longer matches.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import pickle
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from .reading import Memo
 
@@ -101,6 +103,27 @@ class _HashingWriter:
     def write(self, data: bytes) -> int:
         self.digest.update(data)
         return self.handle.write(data)
+
+
+@contextmanager
+def one_build_at_a_time(out: Path, waiting: Callable[[str], None]) -> Iterator[None]:
+    """Builds into the same folder take turns (say `serve` in one terminal and `make site`
+    in another): both would otherwise update the same spare folder. The lock is released
+    by the system when the process ends, however it ends."""
+    path = cache_folder(out) / f"{out.absolute().name}.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "ab")
+    except OSError:  # e.g. a read-only disk: the build itself says what cannot be written
+        yield
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting(f"waiting for another build of {out} to finish…")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def load_state(out: Path) -> BuildState | None:

@@ -194,3 +194,30 @@ def test_editing_a_live_file_in_place_does_not_leak_into_the_next_build(site, tm
     edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
     build(options(content, out))
     assert tree(out) == clean_build(content, tmp_path)
+
+
+def test_builds_into_the_same_folder_take_turns(site, run_cli, tmp_path):
+    """`serve` in one terminal and `make site` in another must not update the same spare
+    folder at once: the second build waits for the first (here: for a held lock)."""
+    import fcntl
+    import subprocess
+    import sys
+    import time
+
+    from site_builder.state import cache_folder
+
+    content, out = site
+    edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
+    lock = cache_folder(out) / f"{out.name}.lock"
+    with open(lock, "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "site_builder", "build", "--content", str(content), "--out", str(out),
+             "--templates", str(TEMPLATES), "--no-search"],
+            cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert waiting.poll() is None  # still waiting for the lock
+    stdout, stderr = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, stderr
+    assert "waiting for another build" in stderr and "Built" in stdout
+    assert tree(out) == clean_build(content, tmp_path)
