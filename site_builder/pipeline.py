@@ -156,10 +156,10 @@ def build(options: BuildOptions, log: Log = _quiet, notice: Log = _quiet) -> Bui
 
 def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> BuildReport:
     workers = options.jobs or default_jobs()
-    previous = load_state(options.out)
+    loaded = load_state(options.out)
     record = load_record(options.out)  # its manifest describes the live site, soon the spare
     live_manifest = record["manifest"] if record else {}
-    site, problems, read = _check(options.content, options.strict, log, workers, previous.memo if previous else None)
+    site, problems, read = _check(options.content, options.strict, log, workers, loaded.memo if loaded else None)
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
     step = time.perf_counter()
@@ -167,14 +167,15 @@ def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> Buil
     page_jobs = site_jobs(site)
     others = _site_files(site, renderer, options.templates, page_jobs)
     key = render_key(options.templates, read.digests.get(("site", ""), ""), site.base_url)
-    if previous is not None and (previous.render_key != key or not options.out.is_dir()):
-        previous = None  # every page may change: render them all
+    # Templates, code or site settings changed: every page may change, render them all
+    # (the spare folder is still updated in place: identical pages are not rewritten).
+    previous = loaded if loaded is not None and loaded.render_key == key and options.out.is_dir() else None
     dirty = stale_jobs(page_jobs, previous, site, read.digests) if previous else page_jobs
     keys = entry_index(read.digests, previous.keys if previous else None)
     log(f"plan: {len(dirty)} of {len(page_jobs)} pages to render, {len(others)} other files "
         f"in {time.perf_counter() - step:.2f} s")
     state, published = _write(options, site, Task(renderer, None, {}, {key: n for n, key in enumerate(keys)}),
-                              page_jobs, dirty, others, previous, live_manifest, workers, log)
+                              page_jobs, dirty, others, previous, loaded, live_manifest, workers, log)
     state.render_key, state.memo, state.keys = key, read.memo, keys
     state.entries = dict(read.digests)
     pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
@@ -189,24 +190,27 @@ def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> Buil
 
 
 def _write(options: BuildOptions, site: SiteContext, task: Task, page_jobs: list[Job], dirty: list[Job],
-           others: dict[str, bytes], previous: BuildState | None, live_manifest: dict[str, list[int]], workers: int,
-           log: Log) -> tuple[BuildState, str]:
+           others: dict[str, bytes], previous: BuildState | None, loaded: BuildState | None,
+           live_manifest: dict[str, list[int]], workers: int, log: Log) -> tuple[BuildState, str]:
     """Render what is stale into a folder that then replaces the live site.
 
-    The folder is the spare (the site before last, updated in place: only files
-    that differ are written) when the state knows it, else a new one where
-    unchanged pages are hard-linked from the live site."""
+    `previous` is the last build's state if its pages can be kept, `loaded` the
+    state as loaded (which knows the live site and the spare folder). The folder
+    is the spare (the site before last, updated in place: only files that differ
+    are written) when the state knows it, else a new one where unchanged pages
+    are hard-linked from the live site."""
     out, spare = options.out.absolute(), spare_folder(options.out)
-    in_place = previous is not None and previous.spare is not None and spare.is_dir()
+    in_place = loaded is not None and loaded.spare is not None and spare.is_dir() and out.is_dir()
     mirror = None
     if in_place:
+        assert loaded is not None
         with removed_on_failure(spare, out):  # e.g. a read-only disk: say so, keep the live site
             forget_state(out)  # from here on the spare no longer matches what the state says
-        folder, present = spare, _untouched(spare, previous.spare or {}, previous.spare_manifest)
+        folder, present = spare, _untouched(spare, loaded.spare or {}, loaded.spare_manifest)
     else:
         shutil.rmtree(spare, ignore_errors=True)
         folder, present = new_staging(out), {}
-        if previous is None:  # a full build: every file is also linked into a new spare folder,
+        if loaded is None:  # a first build: every file is also linked into a new spare folder,
             mirror = _new_mirror(spare)  # so that the next build can update it in place
     state = BuildState()
     step = time.perf_counter()
@@ -258,12 +262,12 @@ def _write(options: BuildOptions, site: SiteContext, task: Task, page_jobs: list
         index_site(staging)
         log(f"search: Pagefind index in {time.perf_counter() - started_index:.2f} s")
 
-    kept = publish(folder, out, index if options.search else None, keep_previous=spare if previous else None)
+    kept = publish(folder, out, index if options.search else None, keep_previous=spare if loaded else None)
     if mirror is not None:  # the spare holds the same files as the live site (its manifest: see build)
         state.spare = dict(state.live)
         return state, "new folder, spare linked"
-    state.spare = dict(previous.live) if kept and previous else None
-    state.spare_manifest = live_manifest if kept and previous else {}
+    state.spare = dict(loaded.live) if kept and loaded else None
+    state.spare_manifest = live_manifest if kept and loaded else {}
     return state, "updated in place" if in_place else "new folder"
 
 

@@ -147,7 +147,8 @@ def test_full_disk(site_copy, disk, monkeypatch, capsys):
     before = manifest(out)
     change_every_page(site_copy)
     if mounted:  # room for about a third of a second copy of the site
-        _remount(mount_point, f"size={_used_bytes(mount_point) * 4 // 3}")
+        site_bytes = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        _remount(mount_point, f"size={_used_bytes(mount_point) + site_bytes // 3}")
     with nullcontext() if mounted else failing_writes(monkeypatch, errno.ENOSPC, mount_point):
         capsys.readouterr()
         status = build(site_copy, out)
