@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from babel.dates import format_date
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .dates import FuzzyDate
 from .i18n import BABEL_LOCALES, N_
@@ -63,12 +63,12 @@ def cite(page: CitedPage, translate: Callable[[str], str], long_date: Callable[[
 
 
 def _apa(page: CitedPage, translate: Callable[[str], str], long_date: Callable[[FuzzyDate], str]) -> Markup:
-    parts = [Markup("{}.").format(_no_final_dot(page.author))]
+    parts = [Markup(f"{escape(_no_final_dot(page.author))}.")]
     if page.date is not None:
-        parts.append(Markup("({}).").format(apa_date(page.date, page.lang, long_date)))
-    parts.append(Markup("<cite>{}</cite>.").format(_no_final_dot(page.title)))
+        parts.append(Markup(f"({escape(apa_date(page.date, page.lang, long_date))})."))
+    parts.append(Markup(f"<cite>{escape(_no_final_dot(page.title))}</cite>."))
     if page.site_title != page.author:
-        parts.append(Markup("{}.").format(_no_final_dot(page.site_title)))
+        parts.append(Markup(f"{escape(_no_final_dot(page.site_title))}."))
     parts.append(_with_url(translate(RETRIEVED), page.url))
     return Markup(" ").join(parts)
 
@@ -77,20 +77,20 @@ def _chicago(page: CitedPage, translate: Callable[[str], str], long_date: Callab
     opening, closing = QUOTE_MARKS[page.lang]
     title = _no_final_dot(page.title)
     # English puts the period inside the quotation marks; French after the guillemets.
-    quoted = (Markup("{}{}.{}").format(opening, title, closing) if page.lang == "en"
-              else Markup("{}{}{}.").format(opening, title, closing))
-    parts = [] if page.site_title == page.author else [Markup("{}.").format(_no_final_dot(page.author))]
+    quoted = (Markup(f"{escape(opening)}{escape(title)}.{escape(closing)}") if page.lang == "en"
+              else Markup(f"{escape(opening)}{escape(title)}{escape(closing)}."))
+    parts = [] if page.site_title == page.author else [Markup(f"{escape(_no_final_dot(page.author))}.")]
     parts.append(quoted)
-    site = Markup("<cite>{}</cite>").format(page.site_title)
-    parts.append(Markup("{}, {}.").format(site, long_date(page.date)) if page.date is not None else site + ".")
-    parts.append(Markup("{}.").format(translate(ACCESSED)))
-    parts.append(Markup('<a href="{}">{}</a>.').format(page.url, page.url))
+    site = Markup(f"<cite>{escape(page.site_title)}</cite>")
+    parts.append(Markup(f"{escape(site)}, {escape(long_date(page.date))}.") if page.date is not None else site + ".")
+    parts.append(Markup(f"{escape(translate(ACCESSED))}."))
+    parts.append(Markup(f'<a href="{escape(page.url)}">{escape(page.url)}</a>.'))
     return Markup(" ").join(parts)
 
 
 def _with_url(template: str, url: str) -> Markup:
     before, _, after = template.partition("{url}")
-    return Markup("{}<a href=\"{}\">{}</a>{}").format(before, url, url, after)
+    return Markup(f'{escape(before)}<a href="{escape(url)}">{escape(url)}</a>{escape(after)}')
 
 
 def _no_final_dot(text: str) -> str:
