@@ -8,6 +8,7 @@ Markdown text tokens and to plain titles alike.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -39,6 +40,7 @@ def smart_quotes(text: str, lang: str) -> str:
     return text.replace("'", "’")
 
 
+@lru_cache(maxsize=16384)  # names and titles are printed on many pages: a few regexes each time
 def for_language(text: str, lang: str) -> str:
     text = smart_quotes(text, lang)
     return french_spacing(text) if lang == "fr" else text
