@@ -1,13 +1,12 @@
-"""The whole build, top to bottom: load, validate, resolve, gate, render, write.
+"""The whole build, top to bottom: read, validate, resolve, gate, plan, render, write.
 
 Nothing is written until every check has passed; a content error stops the
-build before the output folder is touched.
+build before the output folder is touched. A build whose inputs did not change
+does nothing (cache.py); otherwise only the pages whose inputs changed are
+rendered (dependencies.py, state.py) and put in place (output.py).
 """
 from __future__ import annotations
 
-import dataclasses
-import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +22,14 @@ from .jobs import Job, site_jobs
 from .library import Library
 from .links import LINKABLE, Links, check_references
 from .markdown import ProseParser
-from .parallel import RenderFailure, Task, default_jobs, digest, render_jobs
+from .parallel import RenderFailure, Task, default_jobs, render_jobs
 from .reading import ContentRead, Memo, read_content
 from .redirects import REDIRECTS_FILE, redirect_rules
 from .render import LANGUAGES, Renderer
-from .search import BUNDLE, index_site
 from .sitemap import robots
-from .state import BuildState, cache_folder, forget_state, one_build_at_a_time, load_state, render_key, save_state, spare_folder
+from .output import write_site_incrementally
+from .state import cache_folder, load_state, one_build_at_a_time, render_key, save_state
 from .views import SiteContext
-from .write import link_file, new_staging, publish, put_file, remove_files, removed_on_failure
 
 
 @dataclass(frozen=True)
@@ -174,8 +172,12 @@ def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> Buil
     keys = entry_index(read.digests, previous.keys if previous else None)
     log(f"plan: {len(dirty)} of {len(page_jobs)} pages to render, {len(others)} other files "
         f"in {time.perf_counter() - step:.2f} s")
-    state, published = _write(options, site, Task(renderer, None, {}, {key: n for n, key in enumerate(keys)}),
-                              page_jobs, dirty, others, previous, loaded, live_manifest, workers, log)
+    try:
+        state, published = write_site_incrementally(
+            options.out, options.search, Task(renderer, None, {}, {key: n for n, key in enumerate(keys)}),
+            page_jobs, dirty, others, previous, loaded, live_manifest, workers, log)
+    except RenderFailure as exc:
+        raise TemplateFailure(str(exc)) from None
     state.render_key, state.memo, state.keys = key, read.memo, keys
     state.entries = dict(read.digests)
     pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
@@ -187,115 +189,6 @@ def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> Buil
     log(f"write: {options.out} replaced ({published}) in {time.perf_counter() - step:.2f} s")
     return BuildReport(pages=pages, files=len(state.live), warnings=warnings, seconds=time.perf_counter() - started,
                        rendered=tuple(sorted(state.rendered)))
-
-
-def _write(options: BuildOptions, site: SiteContext, task: Task, page_jobs: list[Job], dirty: list[Job],
-           others: dict[str, bytes], previous: BuildState | None, loaded: BuildState | None,
-           live_manifest: dict[str, list[int]], workers: int, log: Log) -> tuple[BuildState, str]:
-    """Render what is stale into a folder that then replaces the live site.
-
-    `previous` is the last build's state if its pages can be kept, `loaded` the
-    state as loaded (which knows the live site and the spare folder). The folder
-    is the spare (the site before last, updated in place: only files that differ
-    are written) when the state knows it, else a new one where unchanged pages
-    are hard-linked from the live site."""
-    out, spare = options.out.absolute(), spare_folder(options.out)
-    in_place = loaded is not None and loaded.spare is not None and spare.is_dir() and out.is_dir()
-    mirror = None
-    if in_place:
-        assert loaded is not None
-        with removed_on_failure(spare, out):  # e.g. a read-only disk: say so, keep the live site
-            forget_state(out)  # from here on the spare no longer matches what the state says
-        folder, present = spare, _untouched(spare, loaded.spare or {}, loaded.spare_manifest)
-    else:
-        shutil.rmtree(spare, ignore_errors=True)
-        folder, present = new_staging(out), {}
-        if loaded is None:  # a first build: every file is also linked into a new spare folder,
-            mirror = _new_mirror(spare)  # so that the next build can update it in place
-    state = BuildState()
-    step = time.perf_counter()
-    with removed_on_failure(folder, out):
-        try:
-            task = dataclasses.replace(task, target=folder, present=present, mirror=mirror, fresh=not in_place)
-            for rendered in render_jobs(task, dirty, workers):
-                state.pages[rendered.path] = (rendered.digest, rendered.deps)
-                state.rendered.add(rendered.path)
-        except RenderFailure as exc:
-            raise TemplateFailure(str(exc)) from None
-        log(f"render: {len(dirty)} pages in {time.perf_counter() - step:.2f} s")
-        missing = []  # unchanged pages whose live copy was deleted or changed by something else
-        for job in page_jobs:
-            if job.path not in state.pages:
-                assert previous is not None
-                state.pages[job.path] = previous.pages[job.path]
-                if present.get(job.path) != previous.pages[job.path][0]:
-                    if _untouched(out, {job.path: ""}, live_manifest):
-                        link_file(out, folder, job.path)
-                    else:
-                        missing.append(job)
-        try:
-            for rendered in render_jobs(task, missing, workers):
-                state.pages[rendered.path] = (rendered.digest, rendered.deps)
-                state.rendered.add(rendered.path)
-        except RenderFailure as exc:
-            raise TemplateFailure(str(exc)) from None
-        for path, data in others.items():
-            if present.get(path) != digest(data):
-                put_file(folder, path, data)
-                if mirror is not None:
-                    link_file(folder, mirror, path)
-            state.live[path] = digest(data)
-        # hosts serve the root 404.html for any missing page: the English one
-        not_found = state.pages["en/404.html"][0]
-        if present.get("404.html") != not_found:
-            _copy_within(folder, "en/404.html", "404.html")
-            if mirror is not None:
-                link_file(folder, mirror, "404.html")
-        state.live["404.html"] = not_found
-        state.live.update((path, page_digest) for path, (page_digest, _deps) in state.pages.items())
-        remove_files(folder, [path for path in present if path not in state.live])
-        if in_place:
-            shutil.rmtree(folder / BUNDLE, ignore_errors=True)  # the search index is made anew
-
-    def index(staging: Path) -> None:  # before the swap: the live site never lacks its index
-        started_index = time.perf_counter()
-        index_site(staging)
-        log(f"search: Pagefind index in {time.perf_counter() - started_index:.2f} s")
-
-    kept = publish(folder, out, index if options.search else None, keep_previous=spare if loaded else None)
-    if mirror is not None:  # the spare holds the same files as the live site (its manifest: see build)
-        state.spare = dict(state.live)
-        return state, "new folder, spare linked"
-    state.spare = dict(loaded.live) if kept and loaded else None
-    state.spare_manifest = live_manifest if kept and loaded else {}
-    return state, "updated in place" if in_place else "new folder"
-
-
-def _new_mirror(spare: Path) -> Path | None:
-    try:
-        spare.mkdir(parents=True)
-        return spare
-    except OSError:  # no spare: the next build only takes longer
-        return None
-
-
-def _untouched(folder: Path, digests: dict[str, str], manifest: dict[str, list[int]]) -> dict[str, str]:
-    """The entries of `digests` whose file in `folder` still has the size and
-    modification time of `manifest`: the others may not hold what was recorded."""
-    kept = {}
-    for path, recorded in digests.items():
-        expected = manifest.get(path)
-        try:
-            stat = os.stat(os.path.join(folder, path))
-        except OSError:
-            continue
-        if expected is not None and [stat.st_size, stat.st_mtime_ns] == list(expected[:2]):
-            kept[path] = recorded
-    return kept
-
-
-def _copy_within(folder: Path, source: str, target: str) -> None:
-    put_file(folder, target, (folder / source).read_bytes())
 
 
 def _normalise_base(url: str) -> str:

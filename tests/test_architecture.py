@@ -21,6 +21,7 @@ LAYERS = [
     {"jobs"},
     {"dependencies"},
     {"parallel"},
+    {"output"},
     {"pipeline"},
     {"serve"},
     {"cli"},
