@@ -23,6 +23,9 @@ from .search import BUNDLE, index_site
 from .state import BuildState, forget_state, spare_folder
 from .write import link_file, new_staging, publish, put_file, remove_files, removed_on_failure
 
+# How the site was put in place, when the spare is a hard-linked copy of the new live site:
+# its manifest is then the live site's, known only once the build's record is saved.
+MIRRORED = "new folder, spare linked"
 
 def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: list[Job], dirty: list[Job],
                              others: dict[str, bytes], previous: BuildState | None, loaded: BuildState | None,
@@ -71,11 +74,12 @@ def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: lis
             state.pages[rendered.path] = (rendered.digest, rendered.deps)
             state.rendered.add(rendered.path)
         for path, data in others.items():
-            if present.get(path) != digest(data):
+            hashed = digest(data)
+            if present.get(path) != hashed:
                 put_file(folder, path, data)
                 if mirror is not None:
                     link_file(folder, mirror, path)
-            state.live[path] = digest(data)
+            state.live[path] = hashed
         # hosts serve the root 404.html for any missing page: the English one
         not_found = state.pages["en/404.html"][0]
         if present.get("404.html") != not_found:
@@ -96,7 +100,7 @@ def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: lis
     kept = publish(folder, out, index if search else None, keep_previous=spare if loaded else None)
     if mirror is not None:  # the spare holds the same files as the live site (its manifest: see build)
         state.spare = dict(state.live)
-        return state, "new folder, spare linked"
+        return state, MIRRORED
     state.spare = dict(loaded.live) if kept and loaded else None
     state.spare_manifest = live_manifest if kept and loaded else {}
     return state, "updated in place" if in_place else "new folder"

@@ -27,7 +27,7 @@ from .reading import ContentRead, Memo, read_content
 from .redirects import REDIRECTS_FILE, redirect_rules
 from .render import LANGUAGES, Renderer
 from .sitemap import robots
-from .output import write_site_incrementally
+from .output import MIRRORED, write_site_incrementally
 from .state import cache_folder, load_state, one_build_at_a_time, render_key, save_state
 from .views import SiteContext
 
@@ -183,7 +183,7 @@ def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> Buil
     pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
     warnings = [p for p in problems if p.severity == "warning"]
     save_record(options.out, inputs, summary_of(pages, len(state.live), warnings))
-    if published == "new folder, spare linked":  # hard links: the same sizes and times as the live files
+    if published == MIRRORED:  # hard links: the same sizes and times as the live files
         state.spare_manifest = (load_record(options.out) or {}).get("manifest", {})
     save_state(options.out, state)
     log(f"write: {options.out} replaced ({published}) in {time.perf_counter() - step:.2f} s")
