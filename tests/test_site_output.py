@@ -223,3 +223,11 @@ def test_failed_search_index_leaves_previous_site(tmp_path):
     assert "previous site was left as it was" in message
     assert (out / "index.html").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["build"]  # no staging folder left behind
+
+
+def test_french_colon_after_a_note_locator_on_source_pages(built):
+    """'(p. 3) : texte' in French, '(p. 3): text' in English (the colon is in the template)."""
+    fr = (built / "fr" / "sources" / "example-report" / "index.html").read_text()
+    en = (built / "en" / "sources" / "example-report" / "index.html").read_text()
+    assert "(p. 3)\u00a0:" in fr and "(p. 3) :" not in fr and "(p. 3):" not in fr
+    assert "(p. 3):" in en
