@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import jinja2
 from markupsafe import Markup
@@ -270,9 +270,3 @@ def _natural(notes: list[Any]) -> list[Any]:
         head, _, tail = note.id.rpartition("-")
         return (head, int(tail)) if tail.isdigit() else (note.id, 0)
     return sorted(notes, key=key)
-
-
-def iter_pages(site: SiteContext) -> Iterator[tuple[PageKey, str]]:
-    for key in page_keys(site):
-        for lang in LANGUAGES:
-            yield key, lang
