@@ -8,6 +8,7 @@ rendered (dependencies.py, state.py) and put in place (output.py).
 from __future__ import annotations
 
 import time
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -22,13 +23,15 @@ from .jobs import Job, site_jobs
 from .library import Library
 from .links import LINKABLE, Links, check_references
 from .markdown import ProseParser
+from .memo import MemoFile
 from .parallel import RenderFailure, Task, default_jobs, render_jobs
 from .reading import ContentRead, Memo, read_content
 from .redirects import REDIRECTS_FILE, redirect_rules
 from .render import LANGUAGES, Renderer
+from .search import BUNDLE
 from .sitemap import robots
 from .output import MIRRORED, write_site_incrementally
-from .state import cache_folder, load_state, one_build_at_a_time, render_key, save_state
+from .state import BuildState, cache_folder, load_state, results_memo, one_build_at_a_time, render_key, save_state
 from .views import SiteContext
 
 
@@ -70,15 +73,15 @@ def check(content: Path, strict: bool = False, log: Log = _quiet) -> tuple[SiteC
     return site, problems
 
 
-def _check(content: Path, strict: bool, log: Log, jobs: int = 1, memo: Memo | None = None
-           ) -> tuple[SiteContext, list[Problem], ContentRead]:
+def _check(content: Path, strict: bool, log: Log, jobs: int = 1, memo: Memo | None = None,
+           store: MemoFile | None = None) -> tuple[SiteContext, list[Problem], ContentRead]:
     started = time.perf_counter()
     parser = ProseParser(LINKABLE)
-    read = read_content(content, parser, jobs, memo)
+    read = read_content(content, parser, jobs, memo, store)
     library = Library.from_loaded(read.content)
     problems = read.problems + check_aliases(library)  # former ids: see aliases.py
     log(f"read: {sum(len(e) for e in library.entries.values())} entries from {content} "
-        f"({len(read.memo) - read.reused} files read, {read.reused} unchanged) in {time.perf_counter() - started:.2f} s")
+        f"({read.files - read.reused} files read, {read.reused} unchanged) in {time.perf_counter() - started:.2f} s")
     started = time.perf_counter()
     # References are checked even when some files failed, so that one run
     # reports every mistake; unused-note warnings would be noise then.
@@ -155,9 +158,16 @@ def build(options: BuildOptions, log: Log = _quiet, notice: Log = _quiet) -> Bui
 def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> BuildReport:
     workers = options.jobs or default_jobs()
     loaded = load_state(options.out)
+    with closing(MemoFile(results_memo(options.out), loaded.memo_token if loaded else None)) as store:
+        return _build_with(options, inputs, started, log, workers, loaded, store)
+
+
+def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, workers: int,
+                loaded: BuildState | None, store: MemoFile) -> BuildReport:
     record = load_record(options.out)  # its manifest describes the live site, soon the spare
     live_manifest = record["manifest"] if record else {}
-    site, problems, read = _check(options.content, options.strict, log, workers, loaded.memo if loaded else None)
+    site, problems, read = _check(options.content, options.strict, log, workers, loaded.memo if loaded else None,
+                                  store)
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
     step = time.perf_counter()
@@ -178,13 +188,15 @@ def _build(options: BuildOptions, inputs: Any, started: float, log: Log) -> Buil
             page_jobs, dirty, others, previous, loaded, live_manifest, workers, log)
     except RenderFailure as exc:
         raise TemplateFailure(str(exc)) from None
-    state.render_key, state.memo, state.keys = key, read.memo, keys
+    state.render_key, state.keys = key, keys
+    state.memo, state.memo_token = store.compacted(read.memo), store.token
     state.entries = dict(read.digests)
     pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
     warnings = [p for p in problems if p.severity == "warning"]
-    save_record(options.out, inputs, summary_of(pages, len(state.live), warnings))
+    manifest = save_record(options.out, inputs, summary_of(pages, len(state.live), warnings), state.live,
+                           walk=[BUNDLE] if options.search else [])
     if published == MIRRORED:  # hard links: the same sizes and times as the live files
-        state.spare_manifest = (load_record(options.out) or {}).get("manifest", {})
+        state.spare_manifest = manifest
     save_state(options.out, state)
     log(f"write: {options.out} replaced ({published}) in {time.perf_counter() - step:.2f} s")
     return BuildReport(pages=pages, files=len(state.live), warnings=warnings, seconds=time.perf_counter() - started,

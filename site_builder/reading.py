@@ -3,8 +3,8 @@ extracted, on every core, and only for files that changed since the last build.
 
 A file's result (its models, its own problems, what its entries point to)
 depends on nothing but its bytes, so it is keyed by their hash: results of
-unchanged files come from the previous build's memo (see state.py), the others
-are computed in forked workers. Checking references needs every file and runs
+unchanged files come from the previous build's memo (memo.py), the others
+are computed in forked workers and appended to it. Checking references needs every file and runs
 afterwards, in the parent (links.check_references).
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .errors import Problem
 from .links import EntryRefs, Owner, extract_references
 from .loading import FileResult, LoadedContent, assemble, content_files, file_digest, read_content_file
 from .markdown import ProseParser
+from .memo import MemoFile, Stored
 
 MIN_FILES_PER_WORKER = 200  # below this, forking costs more than it saves
 
@@ -30,9 +31,9 @@ class ReadFile:
 
 
 MemoKey = tuple[str, str, str]  # (kind, path, working folder): results name files relative to it
-# Each result is kept pickled, with the hash of the file it was read from: unchanged
-# files are saved again as the same bytes, without pickling millions of objects anew.
-Memo = dict[MemoKey, tuple[str, bytes]]
+# Where each file's pickled result is in the memo file, with the hash of the file it was
+# read from: unchanged files are not pickled again, nor even written again.
+Memo = dict[MemoKey, Stored]
 
 
 def read_file(kind: str, path: Path, parser: ProseParser) -> ReadFile:
@@ -50,28 +51,42 @@ class ContentRead:
     content: LoadedContent
     problems: list[Problem]
     refs: dict[Owner, EntryRefs]
-    memo: Memo  # every file's result, for the next build
+    memo: Memo  # where every file's result is in the memo file, for the next build
+    files: int  # content files found
     digests: dict[tuple[str, str], str]  # (kind, id) -> hash of the file that defines it
     reused: int  # files taken from the memo
 
 
-def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | None = None) -> ContentRead:
+def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | None = None,
+                 store: MemoFile | None = None) -> ContentRead:
+    """Read every content file under `root`, taking the results of unchanged files
+    from `store` through `memo` (its index) and appending the others to it."""
     files, problems = content_files(root)
     memo = memo or {}
-    results: Memo = {}
+    index: Memo = {}
     to_read: list[tuple[MemoKey, str, Path]] = []
     here = os.getcwd()
     keys = [(kind, str(path), here) for kind, path in files]
     for key, (kind, path) in zip(keys, files):
         previous = memo.get(key)
-        if previous is not None and previous[0] and previous[0] == _digest_of(path):
-            results[key] = previous
+        if store is not None and previous is not None and previous[0] and previous[0] == _digest_of(path):
+            index[key] = previous
         else:
             to_read.append((key, kind, path))
-    reused = len(results)
-    for key, read in zip([key for key, _, _ in to_read], _read_all([(kind, path) for _, kind, path in to_read], parser, jobs)):
-        results[key] = read
-    ordered: list[ReadFile] = [pickle.loads(results[key][1]) for key in keys]
+    reused = len(index)
+    fresh: dict[MemoKey, bytes] = {}
+    for (key, _kind, _path), (digest, blob) in zip(to_read, _read_all([(kind, path) for _, kind, path in to_read],
+                                                                        parser, jobs)):
+        fresh[key] = blob
+        _keep(index, key, store, digest, blob)
+    ordered: list[ReadFile] = []
+    for key, (kind, path) in zip(keys, files):
+        blob = fresh.pop(key, None) or (store.read(index[key]) if store is not None and key in index else None)
+        if blob is None:  # the memo lost it (a damaged cache file): read the file again
+            reused -= 1
+            digest, blob = _read_pickled(kind, path, parser)
+            _keep(index, key, store, digest, blob)
+        ordered.append(pickle.loads(blob))
     content, found = assemble([read.result for read in ordered])
     refs: dict[Owner, EntryRefs] = {}
     digests: dict[tuple[str, str], str] = {}
@@ -81,7 +96,16 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | No
             if owner is None or content.origins.get(owner, None) is not None:
                 refs.setdefault(owner, entry_refs)
                 digests.setdefault(owner or ("site", ""), read.result.digest)
-    return ContentRead(content, problems + found, refs, results, digests, reused)
+    return ContentRead(content, problems + found, refs, index, len(files), digests, reused)
+
+
+def _keep(index: Memo, key: MemoKey, store: MemoFile | None, digest: str, blob: bytes) -> None:
+    """Append a file's fresh result to the memo, and point the index at it."""
+    stored = store.append(digest, blob) if store is not None else None
+    if stored is not None:
+        index[key] = stored
+    else:
+        index.pop(key, None)
 
 
 def _digest_of(path: Path) -> str:

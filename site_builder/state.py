@@ -4,8 +4,8 @@ Saved after each successful build in the git-ignored cache folder next to the
 output (`.cache/site-builder/<out>.state`), as a pickle with a version number,
 followed by its SHA-256 checksum:
 
-- every content file's read result (models, problems, references), keyed by the
-  hash of its bytes (reading.py);
+- where every content file's read result (models, problems, references) is in
+  the memo file, with the hash of its bytes (reading.py, memo.py);
 - the render fingerprint: everything every page depends on besides entries
   (templates, translations, the generator's code and libraries, site.yaml,
   the base URL);
@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterator
 
 from .reading import Memo
 
-VERSION = 4
+VERSION = 5
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 
@@ -51,7 +51,8 @@ class BuildState:
     # ... and its [size, mtime_ns] when it was the live site (cache.py's manifest): a file
     # of the spare that differs from it was touched by something else and is rewritten
     spare_manifest: dict[str, list[int]] = field(default_factory=dict)
-    memo: Memo = field(default_factory=dict)
+    memo: Memo = field(default_factory=dict)  # where each content file's read result is in the memo file
+    memo_token: bytes = b""  # ... which must start with this token (memo.py)
     rendered: set[str] = field(default_factory=set)  # pages rendered by the build that made this state
 
 
@@ -62,6 +63,11 @@ def cache_folder(out: Path) -> Path:
 
 def state_file(out: Path) -> Path:
     return cache_folder(out) / f"{out.absolute().name}.state"
+
+
+def results_memo(out: Path) -> Path:
+    """The memo file of content files' read results (memo.py)."""
+    return cache_folder(out) / f"{out.absolute().name}.memo"
 
 
 def spare_folder(out: Path) -> Path:

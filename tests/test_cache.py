@@ -2,6 +2,8 @@
 is never trusted over the real state of the inputs and of build/."""
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import shutil
 import time
@@ -46,12 +48,18 @@ def test_a_touched_output_folder_is_rebuilt(site_copy, run_cli, tmp_path):
 
 def test_a_corrupted_or_missing_cache_is_not_trusted(site_copy, run_cli, tmp_path):
     _build(run_cli, tmp_path)
-    cache = tmp_path / ".cache" / "site-builder" / "build.json"
+    cache = tmp_path / ".cache" / "site-builder" / "build.record"
     assert cache.is_file()
-    cache.write_text(cache.read_text().replace('"files": ', '"files": 1'))
+    data = bytearray(cache.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    cache.write_bytes(bytes(data))
     assert "Built" in _build(run_cli, tmp_path)
-    cache.write_text("{not json")
+    cache.write_text("{not a record")
     assert "Built" in _build(run_cli, tmp_path)
+    # Damaged bytes behind a checksum that matches them: still not a record
+    for body in (b"\xff\x00garbage", marshal.dumps(["a", "list"]), marshal.dumps({"version": "?"})[:-3]):
+        cache.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        assert "Built" in _build(run_cli, tmp_path)
     cache.unlink()
     assert "Built" in _build(run_cli, tmp_path)
     assert "Nothing changed" in _build(run_cli, tmp_path)
@@ -314,3 +322,17 @@ def test_library_versions_are_those_importlib_metadata_reports():
             return ""
 
     assert cache._versions() == {name: version(name) for name in cache._LIBRARIES}
+
+
+def test_the_record_lists_every_file_of_a_site_with_its_search_index(site_copy, tmp_path):
+    """The record is taken from the files the build knows (and the search bundle's
+    folder, walked), not by listing the site: it must still cover every file."""
+    from site_builder.pipeline import BuildOptions, build
+
+    out = tmp_path / "build"
+    build(BuildOptions(content=site_copy, out=out, templates=TEMPLATES, search=True, jobs=1))
+    record = cache.load_record(out)
+    assert any(path.startswith("pagefind/") for path in record["manifest"])
+    assert record["manifest"] == cache.output_manifest(out)
+    folders = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()} | {""}
+    assert set(record["folders"]) == folders

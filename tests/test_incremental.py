@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from site_builder.pipeline import BuildOptions, build
-from site_builder.state import spare_folder, state_file
+from site_builder.loading import content_files
+from site_builder.memo import HEADER_SIZE, MemoFile
+from site_builder.state import load_state, results_memo, spare_folder, state_file
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -133,7 +135,8 @@ def test_a_second_edit_updates_the_spare_folder_in_place(site, tmp_path):
     assert tree(out) == clean_build(content, tmp_path)
 
 
-@pytest.mark.parametrize("damage", ["corrupted state", "deleted spare", "spare file edited", "live page deleted"])
+@pytest.mark.parametrize("damage", ["corrupted state", "deleted spare", "spare file edited", "live page deleted",
+                                    "corrupted memo", "truncated memo", "replaced memo"])
 def test_a_damaged_cache_or_output_is_never_trusted(site, tmp_path, damage):
     content, out = site
     event = content / "timeline" / "2022-06-example-delivery.yaml"
@@ -153,9 +156,60 @@ def test_a_damaged_cache_or_output_is_never_trusted(site, tmp_path, damage):
         page.write_bytes(b"tampered")
     elif damage == "live page deleted":
         os.unlink(out / "en" / "about" / "index.html")
+    elif damage == "corrupted memo":  # every byte after the header flipped: each result fails its CRC
+        data = bytearray(results_memo(out).read_bytes())
+        for i in range(HEADER_SIZE, len(data)):
+            data[i] ^= 0x5A
+        results_memo(out).write_bytes(bytes(data))
+    elif damage == "truncated memo":
+        with open(results_memo(out), "r+b") as handle:
+            handle.truncate(HEADER_SIZE + 10)
+    elif damage == "replaced memo":  # another memo file (another token): none of its offsets are used
+        results_memo(out).unlink()
+        MemoFile(results_memo(out)).close()
     report = build(options(content, out))
     assert not report.skipped
     assert tree(out) == clean_build(content, tmp_path)
+    if "memo" in damage:  # and the memo is whole again for the next build
+        assert {(key[0], key[1]) for key in load_state(out).memo} == content_keys(content)
+
+
+def content_keys(content: Path) -> set[tuple[str, str]]:
+    """(kind, path) of every content file, as the memo's keys name them."""
+    return {(kind, str(path)) for kind, path in content_files(content)[0]}
+
+
+def test_an_edit_reads_only_the_edited_file_and_appends_its_result_to_the_memo(site):
+    content, out = site
+    memo = results_memo(out)
+    size, token = memo.stat().st_size, load_state(out).memo_token
+    event = content / "timeline" / "2022-06-example-delivery.yaml"
+    edit(event, "Example delivery", "Example delivery, edited")
+    lines = []
+    build(options(content, out), log=lines.append)
+    assert any("(1 files read," in line for line in lines), lines
+    state = load_state(out)
+    assert state.memo_token == token and memo.stat().st_size > size  # appended, not written anew
+    assert {(key[0], key[1]) for key in state.memo} == content_keys(content)
+
+
+def test_the_memo_is_written_anew_once_mostly_unused(tmp_path):
+    path = tmp_path / "results.memo"
+    store = MemoFile(path)
+    index = {("a",): store.append("1", b"first" * 100), ("b",): store.append("2", b"second")}
+    for n in range(10):  # ten versions of "b": nine of them no longer pointed to
+        index[("b",)] = store.append("2", b"second %d" % n * 50)
+    before = path.stat().st_size
+    compacted = store.compacted(index)
+    assert path.stat().st_size < before / 2 and store.token
+    assert store.read(compacted[("a",)]) == b"first" * 100
+    assert store.read(compacted[("b",)]) == b"second 9" * 50
+    assert store.compacted(compacted) == compacted  # nothing more to gain: left as it is
+    store.close()
+    reopened = MemoFile(path, store.token)
+    assert reopened.read(compacted[("b",)]) == b"second 9" * 50
+    assert MemoFile(path, b"another token".ljust(16)).read(compacted[("b",)]) is None  # a new, empty file
+    reopened.close()
 
 
 def test_every_recorded_answer_is_what_the_library_answers_now(site):
@@ -164,7 +218,6 @@ def test_every_recorded_answer_is_what_the_library_answers_now(site):
     would make pages look stale, or, worse, changed content look unchanged."""
     from site_builder.dependencies import answer
     from site_builder.pipeline import check
-    from site_builder.state import load_state
 
     content, out = site
     state = load_state(out)
