@@ -10,9 +10,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import FunctionType, MethodType
 from typing import Any, Callable
 
 import jinja2
+import jinja2.runtime
 from markupsafe import Markup
 
 from .exports import EXPORTS, orders_per_year
@@ -28,6 +30,30 @@ TEMPLATES = {
     "actor": ("actor_index.html", "actor.html"), "source": ("sources_index.html", "source.html"),
     "theme": ("theme_index.html", "theme.html"), "dataset": ("data_index.html", "dataset.html"),
 }
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, with a shorter way through every call a template makes.
+
+    Each `{{ page.url(...) }}`, `{{ _("...") }}` or macro call goes through
+    `Context.call`, which looks three times for a `pass_context`-style marker before
+    calling. Functions, methods and macros without the marker are called directly
+    here, exactly as Jinja would call them: a fifth of the time of rendering a page
+    went into those checks. Anything else takes Jinja's own way."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        kind = type(__obj)
+        if (kind is MethodType or kind is FunctionType or kind is jinja2.runtime.Macro) \
+                and getattr(__obj, "jinja_pass_arg", None) is None:
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:  # as Jinja does
+                return __self.environment.undefined("value was undefined because a callable raised a "
+                                                    "StopIteration exception")
+        return jinja2.runtime.Context.call(__self, __obj, *args, **kwargs)
 
 
 @jinja2.pass_context
@@ -138,6 +164,7 @@ class Renderer:
                 auto_reload=False,  # templates do not change during a build
                 bytecode_cache=bytecode_cache,
             )
+            env.context_class = _Context
             gettext, ngettext = _typographic_gettext(translations, lang)
             env.install_gettext_callables(gettext, ngettext, newstyle=True)
             env.globals["_"] = env.globals["gettext"] = _fast_gettext(gettext)
