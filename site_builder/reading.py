@@ -14,6 +14,7 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from .errors import Problem
 from .links import EntryRefs, Owner, extract_references
@@ -53,14 +54,22 @@ class ContentRead:
     refs: dict[Owner, EntryRefs]
     memo: Memo  # where every file's result is in the memo file, for the next build
     files: int  # content files found
+    results: dict[tuple[MemoKey, Stored], ReadFile]  # every file's result, for `kept` next time
     digests: dict[tuple[str, str], str]  # (kind, id) -> hash of the file that defines it
     reused: int  # files taken from the memo
+    in_memory: int  # ... of which already in memory (`kept`)
 
 
 def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | None = None,
-                 store: MemoFile | None = None) -> ContentRead:
+                 store: MemoFile | None = None, kept: dict[tuple[MemoKey, Stored], ReadFile] | None = None
+                 ) -> ContentRead:
     """Read every content file under `root`, taking the results of unchanged files
-    from `store` through `memo` (its index) and appending the others to it."""
+    from `store` through `memo` (its index) and appending the others to it.
+
+    `kept`: results a long-running process (serve) still has from its last build
+    (ContentRead.results), by file and where they are in the memo: they are used as
+    they are, without reading the memo. (Results are never modified once read.)"""
+    kept = kept or {}
     files, problems = content_files(root)
     memo = memo or {}
     index: Memo = {}
@@ -74,19 +83,25 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | No
         else:
             to_read.append((key, kind, path))
     reused = len(index)
-    fresh: dict[MemoKey, bytes] = {}
-    for (key, _kind, _path), (digest, blob) in zip(to_read, _read_all([(kind, path) for _, kind, path in to_read],
-                                                                        parser, jobs)):
-        fresh[key] = blob
+    fresh: dict[MemoKey, ReadFile] = {}
+    results = _read_all([(kind, path) for _, kind, path in to_read], parser, jobs)
+    for (key, _kind, _path), (digest, blob) in zip(to_read, results, strict=True):
         _keep(index, key, store, digest, blob)
+        fresh[key] = pickle.loads(blob)  # as each arrives: the blobs of a cold build are never all in memory
     ordered: list[ReadFile] = []
+    in_memory = 0
     for key, (kind, path) in zip(keys, files):
-        blob = fresh.pop(key, None) or (store.read(index[key]) if store is not None and key in index else None)
-        if blob is None:  # the memo lost it (a damaged cache file): read the file again
-            reused -= 1
-            digest, blob = _read_pickled(kind, path, parser)
-            _keep(index, key, store, digest, blob)
-        ordered.append(pickle.loads(blob))
+        read = fresh.pop(key, None)
+        if read is None and key in index and (key, index[key]) in kept:
+            read, in_memory = kept[(key, index[key])], in_memory + 1
+        if read is None:
+            blob = store.read(index[key]) if store is not None and key in index else None
+            if blob is None:  # the memo lost it (a damaged cache file): read the file again
+                reused -= 1
+                digest, blob = _read_pickled(kind, path, parser)
+                _keep(index, key, store, digest, blob)
+            read = pickle.loads(blob)
+        ordered.append(read)
     content, found = assemble([read.result for read in ordered])
     refs: dict[Owner, EntryRefs] = {}
     digests: dict[tuple[str, str], str] = {}
@@ -96,7 +111,8 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | No
             if owner is None or content.origins.get(owner, None) is not None:
                 refs.setdefault(owner, entry_refs)
                 digests.setdefault(owner or ("site", ""), read.result.digest)
-    return ContentRead(content, problems + found, refs, index, len(files), digests, reused)
+    results = {(key, index[key]): read for key, read in zip(keys, ordered) if key in index}
+    return ContentRead(content, problems + found, refs, index, len(files), results, digests, reused, in_memory)
 
 
 def _keep(index: Memo, key: MemoKey, store: MemoFile | None, digest: str, blob: bytes) -> None:
@@ -129,11 +145,14 @@ def _read_chunk(chunk: list[tuple[str, Path]]) -> list[tuple[str, bytes]]:
     return [_read_pickled(kind, path, _worker_parser) for kind, path in chunk]
 
 
-def _read_all(files: list[tuple[str, Path]], parser: ProseParser, jobs: int) -> list[tuple[str, bytes]]:
+def _read_all(files: list[tuple[str, Path]], parser: ProseParser, jobs: int) -> Iterator[tuple[str, bytes]]:
+    """(hash, pickled result) of each file, in order, as they are read."""
     workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_read_pickled(kind, path, parser) for kind, path in files]
+        yield from (_read_pickled(kind, path, parser) for kind, path in files)
+        return
     size = max(16, len(files) // (workers * 8))
     chunks = [files[i:i + size] for i in range(0, len(files), size)]
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(parser,)) as pool:
-        return [read for chunk in pool.imap(_read_chunk, chunks) for read in chunk]
+        for chunk in pool.imap(_read_chunk, chunks):
+            yield from chunk

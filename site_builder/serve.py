@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import watchfiles
 
 from .errors import ContentError, Problem, display_path
-from .pipeline import BuildOptions, TemplateFailure, build
+from .pipeline import BuildOptions, Session, TemplateFailure, build
 from .write import OutputError
 
 HOST = "127.0.0.1"
@@ -83,10 +83,11 @@ class LiveSite:
 # --- building ---------------------------------------------------------------
 
 
-def build_once(options: BuildOptions, generation: int, out: TextIO, err: TextIO) -> Outcome:
+def build_once(options: BuildOptions, generation: int, out: TextIO, err: TextIO, session: Session | None = None
+               ) -> Outcome:
     """Build into the output folder, print the result like `build` does, and return the outcome."""
     try:
-        report = build(options, notice=lambda message: print(message, file=err, flush=True))
+        report = build(options, notice=lambda message: print(message, file=err, flush=True), session=session)
     except ContentError as exc:
         _print_problems(exc.problems, err)
         return Outcome(generation, problems=tuple(exc.problems))
@@ -292,14 +293,15 @@ def describe_changes(changes: set[tuple[watchfiles.Change, str]]) -> str:
     return f"Changed: {shown}; rebuilding…"
 
 
-def watch_and_rebuild(options: BuildOptions, live: LiveSite, out: TextIO, err: TextIO) -> None:
+def watch_and_rebuild(options: BuildOptions, live: LiveSite, out: TextIO, err: TextIO,
+                      session: Session | None = None) -> None:
     """Rebuild after every (debounced) change of content or templates, until Ctrl-C."""
     changes_seen = watchfiles.watch(options.content, options.templates, watch_filter=PreviewFilter(options.out),
                                     step=WATCH_STEP_MS, raise_interrupt=True)
     with contextlib.closing(changes_seen):  # closing the generator closes the watcher
         for changes in changes_seen:
             print(describe_changes(changes), file=out, flush=True)
-            live.publish(build_once(options, live.current().generation + 1, out, err))
+            live.publish(build_once(options, live.current().generation + 1, out, err, session))
 
 
 # --- the command ------------------------------------------------------------
@@ -314,7 +316,8 @@ def serve(options: BuildOptions, port: int, out: TextIO = sys.stdout, err: TextI
     server: ThreadingHTTPServer | None = None
     live: LiveSite | None = None
     try:
-        live = LiveSite(build_once(options, 1, out, err))
+        session = Session()  # what one build leaves in memory for the next (pipeline.Session)
+        live = LiveSite(build_once(options, 1, out, err, session))
         try:
             server = open_server(port, options.out, live)
         except OSError as exc:
@@ -324,7 +327,7 @@ def serve(options: BuildOptions, port: int, out: TextIO = sys.stdout, err: TextI
         threading.Thread(target=server.serve_forever, name="site-builder-serve", daemon=True).start()
         print(f"Serving {options.out}/ at http://{HOST}:{server.server_address[1]}/ "
               "(rebuilds when content or templates change; Ctrl-C to stop)", file=out, flush=True)
-        watch_and_rebuild(options, live, out, err)
+        watch_and_rebuild(options, live, out, err, session)
     except KeyboardInterrupt:
         pass
     finally:

@@ -153,7 +153,8 @@ def forget_state(out: Path) -> None:
         pass
 
 
-def save_state(out: Path, state: BuildState) -> None:
+def save_state(out: Path, state: BuildState) -> bool:
+    """Save `state` for the next build; whether it could be saved."""
     path = state_file(out)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
@@ -163,5 +164,10 @@ def save_state(out: Path, state: BuildState) -> None:
             pickle.dump((VERSION, state), writer, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
             handle.write(writer.digest.digest())
         temporary.replace(path)
+        return True
     except OSError:
-        temporary.unlink(missing_ok=True)  # a state that cannot be saved only makes the next build slower
+        try:
+            temporary.unlink(missing_ok=True)  # a state that cannot be saved only makes the next build slower
+        except OSError:
+            pass
+        return False

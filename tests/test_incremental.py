@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.pipeline import BuildOptions, build
+from site_builder import pipeline
+from site_builder.pipeline import BuildOptions, Session, build
 from site_builder.loading import content_files
 from site_builder.memo import HEADER_SIZE, MemoFile
 from site_builder.state import load_state, results_memo, spare_folder, state_file
@@ -77,10 +78,57 @@ def test_nothing_is_rendered_when_only_an_unrelated_file_changes(site, tmp_path)
     assert tree(out) == clean_build(content, tmp_path)
 
 
-@pytest.mark.parametrize("scenario", ["new event linking an actor", "deleted event", "renamed actor",
-                                      "edited note", "alias", "site settings", "template", "two workers"])
+SCENARIOS = ["new event linking an actor", "deleted event", "renamed actor", "edited note", "alias",
+             "site settings", "template", "two workers"]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
 def test_incremental_build_equals_a_clean_build(site, tmp_path, scenario):
     content, out = site
+    templates, jobs = change(scenario, content, tmp_path)
+    build(options(content, out, templates, jobs))
+    report = build(options(content, out, templates, jobs))
+    assert report.skipped
+    assert tree(out) == clean_build(content, tmp_path, templates)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_a_build_in_a_session_equals_a_clean_build(site, tmp_path, scenario):
+    """As `serve` builds: one process, its last state and content kept in memory."""
+    content, out = site
+    session = Session()
+    edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
+    build(options(content, out), session=session)  # loads the state: now in memory
+    templates, jobs = change(scenario, content, tmp_path)
+    lines: list[str] = []
+    build(options(content, out, templates, jobs), log=lines.append, session=session)
+    assert any("kept in memory" in line for line in lines), lines
+    assert tree(out) == clean_build(content, tmp_path, templates)
+
+
+def test_a_session_does_not_trust_a_state_another_process_saved(site, tmp_path, monkeypatch):
+    content, out = site
+    event = content / "timeline" / "2022-06-example-delivery.yaml"
+    session = Session()
+    edit(event, "Example delivery", "Example delivery, once")
+    build(options(content, out), session=session)
+    edit(event, "Example delivery, once", "Example delivery, twice")
+    build(options(content, out))  # e.g. `make site` in another terminal, while serve runs
+    loads = []
+    monkeypatch.setattr(pipeline, "load_state", lambda out: loads.append(out) or load_state(out))
+    edit(event, "Example delivery, twice", "Example delivery, thrice")
+    build(options(content, out), session=session)
+    assert loads  # the session's state is no longer the one on disk: it was read again
+    assert tree(out) == clean_build(content, tmp_path)
+    loads.clear()
+    edit(event, "Example delivery, thrice", "Example delivery, four times")
+    build(options(content, out), session=session)
+    assert not loads  # and now it is again
+    assert tree(out) == clean_build(content, tmp_path)
+
+
+def change(scenario: str, content: Path, tmp_path: Path) -> tuple[Path, int]:
+    """Make one of SCENARIOS' changes; the templates folder and workers to build with."""
     templates = TEMPLATES
     jobs = 1
     if scenario == "new event linking an actor":  # the actor's "what links here" changes, not its file
@@ -105,12 +153,9 @@ def test_incremental_build_equals_a_clean_build(site, tmp_path, scenario):
         shutil.copytree(TEMPLATES, templates)
         edit(templates / "base.html", "</body>", "<!-- changed -->\n</body>")
     elif scenario == "two workers":
-        edit(content / "timeline" / "2008-example-agreement.yaml", "summary:", "summary:")
+        edit(content / "timeline" / "2008-example-agreement.yaml", "signe un premier accord", "signe un accord")
         jobs = 2
-    build(options(content, out, templates, jobs))
-    report = build(options(content, out, templates, jobs))
-    assert report.skipped
-    assert tree(out) == clean_build(content, tmp_path, templates)
+    return templates, jobs
 
 
 def _unlink_references(content: Path, target: str) -> None:
