@@ -16,6 +16,10 @@ folder) as a subprocess, for four scenarios in order:
   add-one    one new event file (linking an actor, an equipment item, a theme and
              citing a note, so backlink pages change too)
 
+and then edit-one-in-serve: another event edited and rebuilt the way `serve` does,
+in one process that keeps its last build in memory (session_edit.py; the rebuild
+alone is timed, inside that process).
+
 After edit-one and add-one the output is checked (the new word is on the event's
 page; the new event has a page and its actor's page links to it), so a future
 incremental build that skips work it should do fails loudly instead of looking fast.
@@ -60,6 +64,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_SIZES = (500, 2000, 5000)
 SCENARIOS = ("cold", "no-change", "edit-one", "add-one")
+SERVE_SCENARIO = "edit-one-in-serve"  # after the four: see serve_edit
 EDIT_WORD = "Remaniement"  # not in the generator's vocabulary: its presence proves the rebuild
 ADDED_EVENT = "2024-06-30-benchmark-added-event"
 SAMPLE_SECONDS = 0.05
@@ -276,7 +281,23 @@ def run_once(pristine: Path, work: Path, cli: list[str], env: dict[str, str], ti
     actor_page = out / "en" / "actors" / actor / "index.html"
     _check(actor_page.is_file() and f"/{added}/" in actor_page.read_text(encoding="utf-8"),
            f"{actor_page.relative_to(work)} does not link back to the added event")
+    results[SERVE_SCENARIO] = serve_edit(work, cli, env, timeout)
     return results
+
+
+def serve_edit(work: Path, cli: list[str], env: dict[str, str], timeout: float) -> dict[str, Any]:
+    """edit-one as `serve` rebuilds it: in one process that keeps its last build in
+    memory (session_edit.py), timed inside that process, after a first build there."""
+    python, options = cli[0], cli[cli.index("build") + 1:]
+    helper = subprocess.run([python, str(HERE / "session_edit.py"), *options], cwd=work, env=env,
+                            capture_output=True, text=True, timeout=timeout, check=False)
+    if helper.returncode != 0:
+        raise BenchmarkError(f"{SERVE_SCENARIO} failed:\n{helper.stderr[-2000:]}")
+    result = json.loads(helper.stdout.strip().splitlines()[-1])
+    page = work / "out" / "fr" / "chronologie" / result["edited"] / "index.html"
+    _check(page.is_file() and result["word"] in page.read_text(encoding="utf-8"),
+           f"the word edited in a session is not on {page.relative_to(work)}")
+    return result
 
 
 # --- machine and repository ---------------------------------------------------
@@ -380,6 +401,13 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "median_system_seconds": _median([r["system_seconds"] for r in results]),
             "median_cpu_seconds": _median([r["user_seconds"] + r["system_seconds"] for r in results]),
         }
+    serve = [run[SERVE_SCENARIO] for run in runs if SERVE_SCENARIO in run]
+    summary[SERVE_SCENARIO] = {
+        "median_seconds": _median([r["seconds"] for r in serve]),
+        "seconds": [round(r["seconds"], 3) for r in serve],
+        "median_cpu_seconds": _median([r["cpu_seconds"] for r in serve]),
+        "rendered": [r["rendered"] for r in serve],
+    }
     return summary
 
 
@@ -394,18 +422,21 @@ def _fmt(value: float | None, digits: int = 2) -> str:
 def markdown_table(sizes: list[dict[str, Any]]) -> str:
     """One row per size; each build cell is "wall s (CPU s)", medians over the runs."""
     header = ("| N entries | + notes | pages | content MB | generate s | cold build | no-change rebuild "
-              "| edit-one rebuild | add-one rebuild | peak RSS MB | peak tree MB |")
+              "| edit-one rebuild | add-one rebuild | edit-one in serve | peak RSS MB | peak tree MB |")
     lines = [header, "|" + "---:|" * (header.count(" | ") + 1)]
     for size in sizes:
         s = size["summary"]
         rss = max((s[k]["median_max_rss_mb"] or 0) for k in SCENARIOS)
         tree = max((s[k]["median_tree_peak_mb"] or 0) for k in SCENARIOS)
-        cells = [f"{_fmt(s[k]['median_seconds'])} ({_fmt(s[k]['median_cpu_seconds'])})" for k in SCENARIOS]
+        cells = [f"{_fmt(s[k]['median_seconds'])} ({_fmt(s[k]['median_cpu_seconds'])})"
+                 for k in (*SCENARIOS, SERVE_SCENARIO)]
         lines.append(
             f"| {size['entries']} | {size['counts']['note']} | {size['pages']} | {size['content_bytes'] / 1e6:.1f} "
             f"| {size['generate_seconds']:.2f} | " + " | ".join(cells) + f" | {rss:.0f} | {tree:.0f} |")
     lines.append("")
     lines.append("Build cells: wall-clock seconds of the CLI process (CPU seconds, user + system, in brackets); "
+                 "edit-one in serve: the rebuild alone, timed inside a process that keeps its last build "
+                 "in memory, as `serve` does; "
                  "peak RSS: ru_maxrss, the largest single process, max over the four scenarios; "
                  "tree: sampled peak of the whole process tree (PSS summed when several processes), "
                  "which differs once builds use worker processes.")
@@ -502,8 +533,8 @@ def main(argv: list[str] | None = None) -> int:
                 "generate_seconds": round(generate_seconds, 3),
                 "pages": first["pages"], "output_files": first["files"], "output_bytes": first["output_bytes"],
                 "summary": summarise(runs),
-                "runs": [{scenario: {k: v for k, v in run[scenario].items() if k not in ("stdout", "stderr")}
-                          for scenario in SCENARIOS} for run in runs],
+                "runs": [{**{scenario: {k: v for k, v in run[scenario].items() if k not in ("stdout", "stderr")}
+                             for scenario in SCENARIOS}, SERVE_SCENARIO: run[SERVE_SCENARIO]} for run in runs],
             })
             report["results"][-1]["load_average_after"] = _loadavg()
             _write_json(args.json, report)  # after each size, so a long run leaves partial results
