@@ -226,6 +226,9 @@ def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, wo
         raise TemplateFailure(str(exc)) from None
     state.render_key, state.keys = key, keys
     state.memo, state.memo_token = store.compacted(read.memo), store.token
+    if session is not None and state.memo is not read.memo:  # written anew: results moved
+        session.results = {(key, state.memo[key]): result for (key, _stored), result in session.results.items()
+                           if key in state.memo}
     state.entries = dict(read.digests)
     pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
     warnings = [p for p in problems if p.severity == "warning"]

@@ -238,6 +238,27 @@ def test_an_edit_reads_only_the_edited_file_and_appends_its_result_to_the_memo(s
     assert {(key[0], key[1]) for key in state.memo} == content_keys(content)
 
 
+def test_a_session_keeps_its_results_when_the_memo_is_written_anew(site, tmp_path, monkeypatch):
+    content, out = site
+    session = Session()
+    event = content / "timeline" / "2022-06-example-delivery.yaml"
+    edit(event, "Example delivery", "Example delivery, once")
+    build(options(content, out), session=session)
+    compacted = MemoFile.compacted
+    tokens = [load_state(out).memo_token]
+    monkeypatch.setattr(MemoFile, "compacted", lambda self, index: compacted(self, index, keep_ratio=2.0))  # always
+    edit(event, "Example delivery, once", "Example delivery, twice")
+    build(options(content, out), session=session)
+    monkeypatch.undo()
+    assert load_state(out).memo_token not in tokens  # the memo was written anew
+    edit(event, "Example delivery, twice", "Example delivery, thrice")
+    lines: list[str] = []
+    build(options(content, out), log=lines.append, session=session)
+    files = len(content_keys(content))
+    assert any(f"{files - 1} of them kept in memory" in line for line in lines), lines
+    assert tree(out) == clean_build(content, tmp_path)
+
+
 def test_the_memo_is_written_anew_once_mostly_unused(tmp_path):
     path = tmp_path / "results.memo"
     store = MemoFile(path)
