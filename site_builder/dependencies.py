@@ -105,7 +105,8 @@ class RecordingLibrary:
 
     @property
     def note_documents(self) -> dict[str, str | None]:
-        self._deps.answers[("note_documents",)] = note_documents_answer(self._library)
+        if ("note_documents",) not in self._deps.answers:  # the whole table: noted once per page
+            self._deps.answers[("note_documents",)] = note_documents_answer(self._library)
         return self._library.note_documents
 
     def events_with(self, relation: str, id: str) -> list[Any]:

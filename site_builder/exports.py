@@ -151,9 +151,10 @@ def _actors(library: Library, base_url: str) -> list[dict[str, Any]]:
 
 
 def _notes(library: Library, base_url: str) -> list[dict[str, Any]]:
-    notes = sorted(library.all("note"), key=lambda n: (library.note_documents.get(n.id) or "", _natural(n.id)))
+    documents = library.note_documents
+    notes = sorted(library.all("note"), key=lambda n: (documents.get(n.id) or "", _natural(n.id)))
     return [{
-        "id": n.id, "document": library.note_documents.get(n.id), "source": n.source, "locator": n.locator,
+        "id": n.id, "document": documents.get(n.id), "source": n.source, "locator": n.locator,
         "text": _both(n.text), "url": _urls(base_url, "source", "", f"#note-{n.id}"),
     } for n in notes]
 
@@ -245,20 +246,30 @@ def to_json(export: Export, records: list[dict[str, Any]], library: Library, bas
         "licence": _both(site.licence) if site else None,
     }, ensure_ascii=False, indent=2)
     # One record per line: as easy to read and diff as an indented file, and written by
-    # json's C encoder (indenting makes it fall back to Python, ten times slower).
-    rows = [json.dumps({column.name: record[column.name] for column in export.columns}, ensure_ascii=False)
-            for record in records]
-    body = "[\n    " + ",\n    ".join(rows) + "\n  ]" if rows else "[]"
-    return (head[:-2] + ',\n  "records": ' + body + "\n}\n").encode("utf-8")
+    # json's C encoder (indenting makes it fall back to Python, ten times slower). Each
+    # line is encoded on its own and the file joined once: the timeline's is 11 MB at
+    # 5,000 entries, and building it as one text first held four copies of it at once.
+    pieces = [(head[:-2] + ',\n  "records": ').encode("utf-8")]
+    if records:
+        for number, record in enumerate(records):
+            pieces.append(b",\n    " if number else b"[\n    ")
+            pieces.append(json.dumps({column.name: record[column.name] for column in export.columns},
+                                     ensure_ascii=False).encode("utf-8"))
+        pieces.append(b"\n  ]\n}\n")
+    else:
+        pieces.append(b"[]\n}\n")
+    return b"".join(pieces)
 
 
 def to_csv(export: Export, records: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)  # no text copy of the file
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(export.csv_header)
     for record in records:
         writer.writerow([cell for column in export.columns for cell in _csv_cells(column, record[column.name])])
-    return buffer.getvalue().encode("utf-8")
+    text.detach()
+    return buffer.getvalue()
 
 
 def export_files(library: Library, base_url: str) -> dict[str, bytes]:

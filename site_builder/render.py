@@ -236,9 +236,9 @@ def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, An
         return {"groups": [(k, sorted(groups[k], key=lambda a: sort_text(page.text(a.name)))) for k in order if groups[k]]}
     if kind == "source":
         sources = sorted(lib.all("source"), key=lambda s: sort_text(page.source_label(s)))
-        documents = defaultdict(list)
+        documents, document_of = defaultdict(list), lib.note_documents
         for note in lib.all("note"):
-            documents[lib.note_documents.get(note.id) or ""].append(note)
+            documents[document_of.get(note.id) or ""].append(note)
         return {"sources": sources, "documents": [(doc, _natural(notes)) for doc, notes in sorted(documents.items())]}
     if kind == "theme":
         return {"themes": sorted(lib.all("theme"), key=lambda t: sort_text(page.text(t.title)))}
