@@ -8,6 +8,7 @@ the page's footnote numbering for each citation.
 """
 from __future__ import annotations
 
+import marshal
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -111,11 +112,12 @@ class ProseParser:
         # Texts compiled while the content was read (reading.py); others are compiled
         # on first use. A compiled text is about the size of its HTML, so the whole
         # site's fit in memory, unlike markdown-it's tokens.
-        self.compiled: dict[tuple[str, str], Compiled] = {}
+        self.compiled: dict[tuple[str, str], bytes] = {}  # packed (see `pack`)
         self._compile_memo = lru_cache(maxsize=COMPILED_MEMO)(self.compile)
 
     def compiled_text(self, text: str, lang: str) -> Compiled:
-        return self.compiled.get((text, lang)) or self._compile_memo(text, lang)
+        packed = self.compiled.get((text, lang))
+        return unpack(packed) if packed is not None else self._compile_memo(text, lang)
 
     def compile(self, text: str, lang: str, parsed: ParsedProse | None = None) -> Compiled:
         """The text as HTML with slots for what depends on the page (see `fill`)."""
@@ -171,6 +173,16 @@ class ProseParser:
         if html.count("<p>") == 1 and html.startswith("<p>") and html.rstrip().endswith("</p>"):
             return html.strip()[3:-4]
         return html
+
+
+def pack(compiled: Compiled) -> bytes:
+    """A compiled text as one bytes object: a tenth of the objects and half the memory
+    of the tuple, and a few microseconds to unpack where a page uses it."""
+    return marshal.dumps(compiled)
+
+
+def unpack(packed: bytes) -> Compiled:
+    return marshal.loads(packed)
 
 
 def fill(compiled: Compiled, linker: Linker, heading_shift: int = 1, anchor: str = "") -> str:

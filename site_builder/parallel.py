@@ -30,7 +30,7 @@ MIN_PAGES_PER_WORKER = 8  # below this, starting processes costs more than it sa
 class Rendered:
     path: str
     digest: str
-    deps: tuple  # PageDeps.frozen()
+    deps: bytes  # PageDeps.frozen()
     data: bytes | None = None  # only when rendering in memory (no target folder)
 
 

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterator
 
 from .reading import Memo
 
-VERSION = 5
+VERSION = 6  # 6: content results and pages' dependencies packed with marshal
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 
@@ -45,7 +45,7 @@ class BuildState:
     render_key: str = ""
     entries: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> hash of its file
     keys: list[tuple[str, str]] = field(default_factory=list)  # entries as numbered in pages' dependencies
-    pages: dict[str, tuple[str, tuple]] = field(default_factory=dict)  # page path -> (hash, dependencies)
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # page path -> (hash, dependencies.PageDeps.frozen)
     live: dict[str, str] = field(default_factory=dict)  # every file of the live site -> hash
     spare: dict[str, str] | None = None  # every file of the spare folder -> hash, if there is one
     # ... and its [size, mtime_ns] when it was the live site (cache.py's manifest): a file

@@ -282,14 +282,15 @@ def test_every_recorded_answer_is_what_the_library_answers_now(site):
     """What a page recorded while it was rendered (dependencies.RecordingLibrary) must be
     what `dependencies.answer` computes for the same content; else unchanged content
     would make pages look stale, or, worse, changed content look unchanged."""
-    from site_builder.dependencies import answer
+    from site_builder.dependencies import answer, unfrozen
     from site_builder.pipeline import check
 
     content, out = site
     state = load_state(out)
     checked, _problems = check(content)
     kinds = set()
-    for _digest, (_entries, answers) in state.pages.values():
+    for _digest, deps in state.pages.values():
+        _entries, answers = unfrozen(deps)
         for query, then in answers:
             kinds.add(query[0])
             assert answer(query, checked.library, checked.links) == then, query
