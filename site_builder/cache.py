@@ -91,11 +91,13 @@ def _scan(folder: str, suffix: str) -> list[tuple[str, str, os.stat_result]]:
     return found
 
 
-def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: Path | None = None) -> str:
+def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: Path | None = None,
+                hashes: dict[str, str] | None = None) -> str:
     """The hash of every input, or "" when one cannot be read (a full build then says what is wrong).
 
     With `memo`, the hashes of files whose stat has not changed are taken from it,
-    and it is updated when any file had to be read.
+    and it is updated when any file had to be read. `hashes`, if given, gets each
+    file's SHA-256 by absolute path (loading.file_digest), for the build to reuse.
     """
     # Before any stat: a file changed after this moment gets a ctime the next run finds racy.
     started = time.time_ns()
@@ -125,6 +127,8 @@ def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: P
                     return ""
                 read += 1
             seen[path] = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns, hashed]
+            if hashes is not None:
+                hashes[path] = hashed
             digest.update(f"\0{label}/{relative}\0{hashed}".encode())
     if memo is not None and (read or seen.keys() != known.keys()):
         _save(memo, {"version": CACHE_VERSION, "started": started, "files": seen})
@@ -362,10 +366,13 @@ class Inputs:
     def __init__(self, content: Path, templates: Path, options: dict[str, Any]) -> None:
         self.content, self.templates, self.options = content, templates, options
         self._print: str | None = None
+        # Each input file's hash as the fingerprint found it (mostly from the memo, by
+        # stat): the build uses them instead of reading every content file again.
+        self.hashes: dict[str, str] = {}
 
     def fingerprint(self, out: Path) -> str:
         if self._print is None:
-            self._print = fingerprint(self.content, self.templates, self.options, memo_file(out))
+            self._print = fingerprint(self.content, self.templates, self.options, memo_file(out), self.hashes)
         return self._print
 
     def __repr__(self) -> str:

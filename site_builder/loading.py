@@ -100,7 +100,8 @@ def content_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
 
 
 def file_digest(raw: bytes) -> str:
-    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+    """SHA-256, as the build's fingerprint (cache.py): the build reuses the hashes it took."""
+    return hashlib.sha256(raw).hexdigest()
 
 
 def read_content_file(kind: str, path: Path) -> FileResult:

@@ -104,11 +104,11 @@ def check(content: Path, strict: bool = False, log: Log = _quiet) -> tuple[SiteC
 
 
 def _check(content: Path, strict: bool, log: Log, jobs: int = 1, memo: Memo | None = None,
-           store: MemoFile | None = None, session: Session | None = None
+           store: MemoFile | None = None, session: Session | None = None, hashes: dict[str, str] | None = None
            ) -> tuple[SiteContext, list[Problem], ContentRead]:
     started = time.perf_counter()
     parser = ProseParser(LINKABLE)
-    read = read_content(content, parser, jobs, memo, store, session.results if session else None)
+    read = read_content(content, parser, jobs, memo, store, session.results if session else None, hashes)
     if session is not None:
         session.results = read.results
     library = Library.from_loaded(read.content)
@@ -203,7 +203,7 @@ def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, wo
     record = load_record(options.out)  # its manifest describes the live site, soon the spare
     live_manifest = record["manifest"] if record else {}
     site, problems, read = _check(options.content, options.strict, log, workers, loaded.memo if loaded else None,
-                                  store, session)
+                                  store, session, inputs.hashes)
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
     step = time.perf_counter()

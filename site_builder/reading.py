@@ -61,10 +61,14 @@ class ContentRead:
 
 
 def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | None = None,
-                 store: MemoFile | None = None, kept: dict[tuple[MemoKey, Stored], ReadFile] | None = None
-                 ) -> ContentRead:
+                 store: MemoFile | None = None, kept: dict[tuple[MemoKey, Stored], ReadFile] | None = None,
+                 hashes: dict[str, str] | None = None) -> ContentRead:
     """Read every content file under `root`, taking the results of unchanged files
     from `store` through `memo` (its index) and appending the others to it.
+
+    `hashes`: files' hashes (loading.file_digest) by absolute path, as the build's
+    fingerprint took them just before (cache.py, by stat where it could): a file
+    found there is not read again to learn whether it changed.
 
     `kept`: results a long-running process (serve) still has from its last build
     (ContentRead.results), by file and where they are in the memo: they are used as
@@ -78,7 +82,7 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | No
     keys = [(kind, str(path), here) for kind, path in files]
     for key, (kind, path) in zip(keys, files):
         previous = memo.get(key)
-        if store is not None and previous is not None and previous[0] and previous[0] == _digest_of(path):
+        if store is not None and previous is not None and previous[0] and previous[0] == _digest_of(path, hashes):
             index[key] = previous
         else:
             to_read.append((key, kind, path))
@@ -124,7 +128,10 @@ def _keep(index: Memo, key: MemoKey, store: MemoFile | None, digest: str, blob: 
         index.pop(key, None)
 
 
-def _digest_of(path: Path) -> str:
+def _digest_of(path: Path, hashes: dict[str, str] | None) -> str:
+    known = hashes.get(os.path.abspath(path)) if hashes else None
+    if known:
+        return known
     try:
         return file_digest(path.read_bytes())
     except OSError:

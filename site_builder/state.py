@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterator
 
 from .reading import Memo
 
-VERSION = 6  # 6: content results and pages' dependencies packed with marshal
+VERSION = 7  # 6: content results and pages' dependencies packed with marshal; 7: files' SHA-256
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 
