@@ -54,6 +54,7 @@ class BuildState:
     memo: Memo = field(default_factory=dict)  # where each content file's read result is in the memo file
     memo_token: bytes = b""  # ... which must start with this token (memo.py)
     rendered: set[str] = field(default_factory=set)  # pages rendered by the build that made this state
+    runtime: str = field(default_factory=lambda: runtime_key())  # see runtime_key: another one is not trusted
 
 
 def cache_folder(out: Path) -> Path:
@@ -74,14 +75,21 @@ def spare_folder(out: Path) -> Path:
     return cache_folder(out) / f"{out.absolute().name}.spare"
 
 
-def _code_key() -> str:
-    """The generator itself: its code, Python and the libraries that shape its output."""
-    digest = hashlib.sha256(f"{VERSION}\0{sys.version}".encode())
+def runtime_key() -> str:
+    """Python and the libraries whose objects the state and the memo hold: pickled
+    models (pydantic) and marshal data are only read back by the versions that wrote them."""
+    key = f"{VERSION}\0{sys.version}"
     for name in _LIBRARIES:
         try:
-            digest.update(f"\0{name}={metadata.version(name)}".encode())
+            key += f"\0{name}={metadata.version(name)}"
         except metadata.PackageNotFoundError:
             pass
+    return key
+
+
+def _code_key() -> str:
+    """The generator itself: its code, Python and the libraries that shape its output."""
+    digest = hashlib.sha256(runtime_key().encode())
     for path in sorted(PACKAGE.glob("*.py")):
         digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
     return digest.hexdigest()
@@ -141,7 +149,8 @@ def load_state(out: Path) -> BuildState | None:
         if hashlib.sha256(payload).digest() != checksum:
             return None
         version, state = pickle.loads(payload)
-        return state if version == VERSION and isinstance(state, BuildState) else None
+        trusted = version == VERSION and isinstance(state, BuildState) and state.runtime == runtime_key()
+        return state if trusted else None
     except Exception:  # noqa: BLE001 - anything wrong with a cache file means: no cache
         return None
 

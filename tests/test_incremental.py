@@ -251,6 +251,21 @@ def test_an_edit_does_not_read_unchanged_content_files_again(site, monkeypatch):
     assert [path for path in read if content.resolve() in path.parents] == [event.resolve()]
 
 
+def test_a_state_from_another_python_or_library_version_is_not_trusted(site, tmp_path, monkeypatch):
+    """The memo holds pickled models and marshal data, which only the versions that
+    wrote them can be trusted to read back: after an upgrade, a full build."""
+    from site_builder import state as state_module
+
+    content, out = site
+    monkeypatch.setattr(state_module, "runtime_key", lambda: "Python 9.9, pydantic 99")
+    assert load_state(out) is None
+    # (an upgrade also changes the build's fingerprint, so that the build is not skipped: here, an edit)
+    edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
+    report = build(options(content, out))
+    assert len(report.rendered) == len(load_state(out).pages)  # everything, from the files
+    assert tree(out) == clean_build(content, tmp_path)
+
+
 def test_a_session_keeps_its_results_when_the_memo_is_written_anew(site, tmp_path, monkeypatch):
     content, out = site
     session = Session()
