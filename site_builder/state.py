@@ -29,6 +29,7 @@ import pickle
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -75,9 +76,11 @@ def spare_folder(out: Path) -> Path:
     return cache_folder(out) / f"{out.absolute().name}.spare"
 
 
+@lru_cache(maxsize=None)
 def runtime_key() -> str:
     """Python and the libraries whose objects the state and the memo hold: pickled
-    models (pydantic) and marshal data are only read back by the versions that wrote them."""
+    models (pydantic) and marshal data are only read back by the versions that wrote them.
+    Once per process (3.5 ms: reading the libraries' metadata), as they cannot change in it."""
     key = f"{VERSION}\0{sys.version}"
     for name in _LIBRARIES:
         try:
