@@ -131,14 +131,14 @@ def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: P
                 hashes[path] = hashed
             digest.update(f"\0{label}/{relative}\0{hashed}".encode())
     if memo is not None and (read or seen.keys() != known.keys()):
-        _save(memo, {"version": CACHE_VERSION, "started": started, "files": seen})
+        write_checked(memo, {"version": CACHE_VERSION, "started": started, "files": seen})
     return digest.hexdigest()
 
 
 def _load_memo(memo: Path, now: int) -> tuple[dict[str, list], int]:
     """{path: [size, mtime_ns, ino, ctime_ns, sha256]} of a memo that can be trusted ({} if
     none), and the time before which a file's timestamps are safely older than its hashing."""
-    payload = _load(memo)
+    payload = read_checked(memo)
     if payload is None:
         return {}, 0
     started, files = payload.get("started"), payload.get("files")
@@ -182,7 +182,7 @@ def _versions() -> dict[str, str]:
     return {library: found[library] for library in _LIBRARIES}
 
 
-def _save(path: Path, payload: dict[str, Any]) -> None:
+def write_checked(path: Path, payload: dict[str, Any]) -> None:
     """Write `payload` after the SHA-256 of its bytes, atomically; never fails.
 
     The format is marshal's, not JSON: a record lists every file of the site, and
@@ -202,8 +202,8 @@ def _save(path: Path, payload: dict[str, Any]) -> None:
             pass
 
 
-def _load(path: Path) -> dict[str, Any] | None:
-    """The payload `_save` wrote, or None when it is missing, corrupted or of another version."""
+def read_checked(path: Path) -> dict[str, Any] | None:
+    """The payload `write_checked` wrote, or None when it is missing, corrupted or of another version."""
     try:
         checksum, _, body = path.read_bytes().partition(b"\n")
         if checksum != hashlib.sha256(body).hexdigest().encode():
@@ -249,7 +249,7 @@ def load_record(out: Path) -> dict[str, Any] | None:
     Its "manifest" is {relative path: [size, mtime_ns]}, as `output_manifest` returns;
     "folders" is {relative path: mtime_ns}, "" being `out` itself.
     """
-    payload = _load(cache_file(out))
+    payload = read_checked(cache_file(out))
     if payload is None or not all(key in payload for key in ("fingerprint", "manifest", "folders", "started", "summary")):
         return None
     return payload
@@ -325,7 +325,7 @@ def save_record(out: Path, inputs: Inputs | str, summary: dict[str, Any], files:
             manifest, folders = _stat_output(os.fspath(out), files, walk)
     except OSError:
         return {}
-    _save(cache_file(out), {"version": CACHE_VERSION, "fingerprint": _print_of(inputs, out), "started": started,
+    write_checked(cache_file(out), {"version": CACHE_VERSION, "fingerprint": _print_of(inputs, out), "started": started,
                             "manifest": manifest, "folders": folders, "summary": summary})
     return manifest
 

@@ -10,6 +10,8 @@ its short links), so that a worker renders the texts it has just parsed again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
 from .bilingual import BilingualRenderer
 from .exports import export_file, export_paths
 from .permalinks import BilingualKey, short_path
@@ -47,11 +49,12 @@ def site_jobs(site: SiteContext) -> list[Job]:
     return [job for group in groups for job in group] + aliases + files
 
 
-def render_job(renderer: Renderer, site: SiteContext, job: Job) -> bytes:
-    """The job's page as bytes, rendered against `site` (which may record what it reads)."""
+def render_job(renderer: Renderer, site: SiteContext, job: Job, items: Any = None) -> bytes:
+    """The job's page as bytes, rendered against `site` (which may record what it reads);
+    `items` (fragments.PageItems) keeps the items of a page's long lists."""
     if job.kind == "page":
         key, lang = job.args
-        return rendered_bytes(lambda: renderer.render(key, lang, site))
+        return rendered_bytes(lambda: renderer.render(key, lang, site, items))
     if job.kind == "bilingual":
         key, lang = job.args
         return rendered_bytes(lambda: BilingualRenderer(renderer).render(key, lang, site))

@@ -170,6 +170,10 @@ class Equipment(_Model):
     figures: list[Figure] = Field(default_factory=list)
     sources: Annotated[list[Slug], Ref("source"), Field(min_length=1)]
 
+    def order_parties(self, order: Order) -> tuple[str, ...]:
+        """The actors of one of its orders: the buyer, then its makers and country, each once."""
+        return tuple(dict.fromkeys([order.buyer, *self.manufacturers, *([self.country] if self.country else [])]))
+
 
 ActorKind = Literal["state", "company", "organisation", "person"]
 

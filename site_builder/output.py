@@ -56,10 +56,13 @@ def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: lis
     step = time.perf_counter()
     with removed_on_failure(folder, out):
         task = dataclasses.replace(task, target=folder, present=present, mirror=mirror, fresh=not in_place)
+        items = [0, 0]
         for rendered in render_jobs(task, dirty, workers):
             state.pages[rendered.path] = (rendered.digest, rendered.deps)
             state.rendered.add(rendered.path)
-        log(f"render: {len(dirty)} pages in {time.perf_counter() - step:.2f} s")
+            items[0], items[1] = items[0] + rendered.items[0], items[1] + rendered.items[1]
+        log(f"render: {len(dirty)} pages in {time.perf_counter() - step:.2f} s "
+            f"({items[1]} of {sum(items)} list items kept from the last build)")
         missing = []  # unchanged pages whose live copy was deleted or changed by something else
         for job in page_jobs:
             if job.path not in state.pages:

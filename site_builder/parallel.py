@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .dependencies import PageDeps, recording_site
+from .fragments import PageItems
 from .jobs import Job, render_job
 from .render import RenderFailure, Renderer
 from .write import link_file, put_file
@@ -32,6 +33,7 @@ class Rendered:
     digest: str
     deps: bytes  # PageDeps.frozen()
     data: bytes | None = None  # only when rendering in memory (no target folder)
+    items: tuple[int, int] = (0, 0)  # list items rendered, and kept from the last build (fragments.py)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class Task:
     entry_numbers: dict[tuple[str, str], int] = field(default_factory=dict)  # see dependencies.entry_index
     mirror: Path | None = None  # a folder where each written page is also hard-linked (the next spare)
     fresh: bool = False  # `target` was created empty by this build: no file to replace there
+    digests: dict[tuple[str, str], str] = field(default_factory=dict)  # entry -> hash of its file (reading.py)
+    items: Path | None = None  # the folder where pages keep the items of their lists (fragments.py)
+    render_key: str = ""  # state.render_key: items kept under another are not used
 
 
 def digest(data: bytes) -> str:
@@ -52,15 +57,21 @@ def digest(data: bytes) -> str:
 
 def render_one(task: Task, job: Job) -> Rendered:
     deps = PageDeps()
-    data = render_job(task.renderer, recording_site(task.renderer.site, deps), job)
+    items = PageItems(task.renderer.site, deps, task.digests, job.path, task.items, task.render_key) \
+        if job.kind == "page" else None
+    data = render_job(task.renderer, recording_site(task.renderer.site, deps), job, items)
+    counts = (0, 0)
+    if items is not None:
+        items.save()
+        counts = (items.rendered, items.kept)
     hashed = digest(data)
     if task.target is None:
-        return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), data)
+        return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), data, counts)
     if task.present.get(job.path) != hashed:
         put_file(task.target, job.path, data, replace=not task.fresh)
         if task.mirror is not None:
             link_file(task.target, task.mirror, job.path, replace=False)
-    return Rendered(job.path, hashed, deps.frozen(task.entry_numbers))
+    return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), items=counts)
 
 
 def default_jobs() -> int:

@@ -31,7 +31,7 @@ from .render import LANGUAGES, Renderer
 from .search import BUNDLE
 from .sitemap import robots
 from .output import MIRRORED, write_site_incrementally
-from .state import (BuildState, cache_folder, load_state, one_build_at_a_time, render_key, results_memo, save_state,
+from .state import (BuildState, cache_folder, kept_items, load_state, one_build_at_a_time, render_key, results_memo, save_state,
                     state_file)
 from .views import SiteContext
 
@@ -220,7 +220,9 @@ def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, wo
         f"in {time.perf_counter() - step:.2f} s")
     try:
         state, published = write_site_incrementally(
-            options.out, options.search, Task(renderer, None, {}, {key: n for n, key in enumerate(keys)}),
+            options.out, options.search,
+            Task(renderer, None, {}, {key: n for n, key in enumerate(keys)}, digests=read.digests,
+                 items=kept_items(options.out), render_key=key),
             page_jobs, dirty, others, previous, loaded, live_manifest, workers, log)
     except RenderFailure as exc:
         raise TemplateFailure(str(exc)) from None

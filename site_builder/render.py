@@ -183,11 +183,11 @@ class Renderer:
             for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
                 env.get_template(name)
 
-    def render(self, key: PageKey, lang: str, site: SiteContext | None = None) -> str:
+    def render(self, key: PageKey, lang: str, site: SiteContext | None = None, items: Any = None) -> str:
         """The page as HTML; `site`, if given, replaces the renderer's (e.g. one that
-        records what the page reads, see dependencies.py)."""
+        records what the page reads, see dependencies.py); `items`: see PageView."""
         site = site or self.site
-        page = PageView(site, key, lang, self.formatters[lang])
+        page = PageView(site, key, lang, self.formatters[lang], items)
         template_name, context = self._template_and_context(key, page, site)
         template = self.environments[lang].get_template(template_name)
         return template.render(page=page, site=site.library.site, lib=site.library, **context)
@@ -276,11 +276,9 @@ def order_items(library: Any) -> list[TimelineItem]:
     """The arms orders alone, in time order (without reading any event: see dependencies.py)."""
     items = []
     for equipment in library.all("equipment"):
-        makers = tuple(dict.fromkeys([*equipment.manufacturers, *([equipment.country] if equipment.country else [])]))
         for number, order in enumerate(equipment.orders, start=1):
             items.append(TimelineItem("order", equipment, order.ordered, ((order.ordered, 0, 0), 1, equipment.id, number),
-                                      tuple(equipment.themes), tuple(dict.fromkeys([order.buyer, *makers])),
-                                      order, number))
+                                      tuple(equipment.themes), equipment.order_parties(order), order, number))
     return sorted(items, key=lambda item: item.sort_key)
 
 

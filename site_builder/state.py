@@ -67,6 +67,11 @@ def state_file(out: Path) -> Path:
     return cache_folder(out) / f"{out.absolute().name}.state"
 
 
+def kept_items(out: Path) -> Path:
+    """The folder where pages keep the items of their long lists (fragments.py)."""
+    return cache_folder(out) / f"{out.absolute().name}.items"
+
+
 def results_memo(out: Path) -> Path:
     """The memo file of content files' read results (memo.py)."""
     return cache_folder(out) / f"{out.absolute().name}.memo"

@@ -60,14 +60,16 @@ class FootnoteCalls:
     """Numbers notes on one page in order of first use; remembers every call."""
 
     order: list[str] = field(default_factory=list)
-    calls: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    calls: dict[str, list[str]] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)  # (not order.index: a timeline cites thousands)
 
     def cite(self, note_id: str) -> tuple[int, str]:
         if note_id not in self.calls:
             self.order.append(note_id)
+            self.numbers[note_id], self.calls[note_id] = len(self.order), []
         anchor = f"cite-{note_id}-{len(self.calls[note_id]) + 1}"
         self.calls[note_id].append(anchor)
-        return self.order.index(note_id) + 1, anchor
+        return self.numbers[note_id], anchor
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,9 @@ class SiteContext:
 
 
 class PageView:
-    def __init__(self, site: SiteContext, key: PageKey, lang: str, fmt: Formatter):
-        self.site, self.key, self.lang, self.fmt = site, key, lang, fmt
+    def __init__(self, site: SiteContext, key: PageKey, lang: str, fmt: Formatter, items: Any = None):
+        """`items`: a fragments.PageItems, to keep the items of long lists between builds."""
+        self.site, self.key, self.lang, self.fmt, self.items = site, key, lang, fmt, items
         self.other = OTHER[lang]
         self.path = key.path(lang)
         self.footnote_calls = FootnoteCalls()
@@ -100,6 +103,15 @@ class PageView:
         so a link to a section is the same relative URL from each of them."""
         path = self.path.replace(f"/{self.key.id}/", "/\0/", 1) if self.key.id else self.path
         return (type(self.key).__name__, self.key.kind, path, self._root)
+
+    def item(self, macro: Any, kind: str, entry: Any, *extra: Any, **options: Any) -> Markup:
+        """`{{ page.item(m.event_item, "event", event) }}` renders `macro(page, entry, *extra,
+        **options)`: an item of a long list, about one entry, that may be kept from the last
+        build (fragments.py). What it shows must depend only on the entry, on what it reads
+        through the page and on `extra` and `options` (strings, numbers or booleans)."""
+        if self.items is None:
+            return Markup(macro(self, entry, *extra, **options))
+        return self.items.render(self, macro, kind, entry, extra, options)
 
     # -- URLs -----------------------------------------------------------------
     def url_to(self, target_path: str) -> str:

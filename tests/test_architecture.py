@@ -20,6 +20,7 @@ LAYERS = [
     {"bilingual", "redirects"},
     {"jobs"},
     {"dependencies"},
+    {"fragments"},
     {"parallel"},
     {"output"},
     {"pipeline"},

@@ -151,11 +151,11 @@ def _same_size_edit_with_an_identical_stat(tmp_path, memo_after_the_edit=False, 
     now = theme.stat()
     assert now.st_size == before.st_size and now.st_mtime_ns == before.st_mtime_ns
     memo_path = cache.memo_file(tmp_path / "build")
-    memo = cache._load(memo_path)
+    memo = cache.read_checked(memo_path)
     memo["files"][str(theme)][:4] = [now.st_size, now.st_mtime_ns, now.st_ino, now.st_ctime_ns - older_ctime]
     if memo_after_the_edit:
         memo["started"] = time.time_ns()
-    cache._save(memo_path, memo)
+    cache.write_checked(memo_path, memo)
     return str(theme)
 
 
@@ -184,7 +184,7 @@ def test_a_same_size_edit_with_a_forged_mtime_is_seen_by_its_change_time(built, 
 @pytest.mark.parametrize("corrupt", ["checksum", "not json", "version", "future", "missing"])
 def test_a_corrupted_memo_is_ignored(built, reads, old_enough, corrupt):
     memo_path = cache.memo_file(built / "build")
-    memo = cache._load(memo_path)
+    memo = cache.read_checked(memo_path)
     theme = str(built / "content" / "themes" / "trade.yaml")
     good = memo["files"][theme][4]
     if corrupt == "checksum":  # a wrong hash, which, trusted, would make the fingerprint wrong
@@ -192,14 +192,14 @@ def test_a_corrupted_memo_is_ignored(built, reads, old_enough, corrupt):
     elif corrupt == "not json":
         memo_path.write_text("{not json")
     elif corrupt == "version":
-        cache._save(memo_path, {**memo, "version": cache.CACHE_VERSION - 1})
+        cache.write_checked(memo_path, {**memo, "version": cache.CACHE_VERSION - 1})
     elif corrupt == "future":  # taken after now: the clock went back, so its times prove nothing
-        cache._save(memo_path, {**memo, "started": time.time_ns() + 3600 * 10**9})
+        cache.write_checked(memo_path, {**memo, "started": time.time_ns() + 3600 * 10**9})
     else:
         memo_path.unlink()
     assert _skipped(built)  # every file was read, so the fingerprint is the right one
     assert _content_files(built) <= set(reads)
-    assert cache._load(memo_path)["files"][theme][4] == good  # and the memo is written again
+    assert cache.read_checked(memo_path)["files"][theme][4] == good  # and the memo is written again
 
 
 def test_added_and_removed_input_files_change_the_fingerprint(built, minimal_site, reads, old_enough):

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import pipeline
+from site_builder import fragments, pipeline
 from site_builder.pipeline import BuildOptions, Session, build
 from site_builder.loading import content_files
 from site_builder.memo import HEADER_SIZE, MemoFile
-from site_builder.state import load_state, results_memo, spare_folder, state_file
+from site_builder.state import kept_items, load_state, results_memo, spare_folder, state_file
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -40,6 +40,13 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def every_list_keeps_its_items(monkeypatch):
+    """Only long lists keep their items between builds (fragments.MIN_KEPT); the
+    lists of this small site are short, so here every list keeps them."""
+    monkeypatch.setattr(fragments, "MIN_KEPT", 1)
 
 
 @pytest.fixture
@@ -181,7 +188,8 @@ def test_a_second_edit_updates_the_spare_folder_in_place(site, tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["corrupted state", "deleted spare", "spare file edited", "live page deleted",
-                                    "corrupted memo", "truncated memo", "replaced memo"])
+                                    "corrupted memo", "truncated memo", "replaced memo", "corrupted list items",
+                                    "list items of another page"])
 def test_a_damaged_cache_or_output_is_never_trusted(site, tmp_path, damage):
     content, out = site
     event = content / "timeline" / "2022-06-example-delivery.yaml"
@@ -212,6 +220,15 @@ def test_a_damaged_cache_or_output_is_never_trusted(site, tmp_path, damage):
     elif damage == "replaced memo":  # another memo file (another token): none of its offsets are used
         results_memo(out).unlink()
         MemoFile(results_memo(out)).close()
+    elif damage == "corrupted list items":
+        for kept in kept_items(out).iterdir():
+            data = bytearray(kept.read_bytes())
+            data[len(data) // 2] ^= 0xFF
+            kept.write_bytes(bytes(data))
+    elif damage == "list items of another page":  # (the French timeline's, say, copied over the English one's)
+        english, french = (fragments.store_file(kept_items(out), page)
+                           for page in ("en/timeline/index.html", "fr/chronologie/index.html"))
+        shutil.copyfile(french, english)
     report = build(options(content, out))
     assert not report.skipped
     assert tree(out) == clean_build(content, tmp_path)
@@ -368,4 +385,24 @@ def test_builds_into_the_same_folder_take_turns(site, run_cli, tmp_path):
     stdout, stderr = waiting.communicate(timeout=120)
     assert waiting.returncode == 0, stderr
     assert "waiting for another build" in stderr and "Built" in stdout
+    assert tree(out) == clean_build(content, tmp_path)
+
+
+def test_list_items_are_kept_and_their_footnotes_numbered_anew(site, tmp_path):
+    """The timeline keeps its items between builds (fragments.py), but numbers their
+    footnote calls on each page anew: the 2021 contract's summary cites a note after the
+    2008 agreement's, so its call is 2; once the 2008 citation is gone, it is 1."""
+    content, out = site
+    timeline = out / "en" / "timeline" / "index.html"
+    contract = 'id="2021-03-15-example-contract"'
+    assert 'id="cite-example-report-1-1" role="doc-noteref">2<' in timeline.read_text(encoding="utf-8")
+    agreement = content / "timeline" / "2008-example-agreement.yaml"
+    agreement.write_text(agreement.read_text(encoding="utf-8").replace("[^example-report-3]", ""), encoding="utf-8")
+    lines: list[str] = []
+    report = build(options(content, out), log=lines.append)
+    assert "en/timeline/index.html" in report.rendered
+    page = timeline.read_text(encoding="utf-8")
+    assert contract in page and 'id="cite-example-report-1-1" role="doc-noteref">1<' in page
+    kept = next(line for line in lines if line.startswith("render:"))
+    assert " 0 of " not in kept and "list items kept from the last build" in kept, kept
     assert tree(out) == clean_build(content, tmp_path)
