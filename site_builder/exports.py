@@ -16,7 +16,6 @@ the documentation, so they cannot disagree.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -50,7 +49,8 @@ class Export:
     title: str
     description: str
     columns: tuple[Column, ...]
-    records: Callable[[Library, str], list[dict[str, Any]]]
+    rows: Callable[[Library], list[Row]]  # in the file's order
+    record: Callable[[Any, tuple, str], dict[str, Any]]  # (entry, the row's extra, base URL) -> record
 
     @property
     def json_path(self) -> str:
@@ -118,53 +118,81 @@ def _natural(id: str) -> tuple[str, int]:
 
 
 # -- records per export ---------------------------------------------------------------
+# An export lists rows, each read from one entry: (its kind, the entry, what else the
+# row depends on, e.g. which order of the equipment), and makes each row's record from
+# those alone, so that a row can be kept between builds while its entry is unchanged
+# (fragments.KeptRows).
 
-def _timeline(library: Library, base_url: str) -> list[dict[str, Any]]:
-    events = sorted(library.all("event"), key=lambda e: (e.date.sort_key(), e.id))
-    return [{
+Row = tuple[str, Any, tuple]
+
+
+def _timeline_rows(library: Library) -> list[Row]:
+    return [("event", e, ()) for e in sorted(library.all("event"), key=lambda e: (e.date.sort_key(), e.id))]
+
+
+def _timeline(e: Any, _extra: tuple, base_url: str) -> dict[str, Any]:
+    return {
         "id": e.id, "date": _date(e.date), "title": _both(e.title), "summary": _both(e.summary),
         "body": _both(e.body), "themes": list(e.themes), "actors": list(e.actors),
         "equipment": list(e.equipment), "sources": list(e.sources), "url": _urls(base_url, "event", e.id),
-    } for e in events]
+    }
 
 
-def _orders(library: Library, base_url: str) -> list[dict[str, Any]]:
-    rows = []
-    for item in library.all("equipment"):
-        for number, order in enumerate(item.orders, start=1):
-            rows.append({
-                "equipment": item.id, "order_number": number, "equipment_name": _both(item.name),
-                "category": item.category, "country": item.country, "manufacturers": list(item.manufacturers),
-                "buyer": order.buyer, "quantity": order.quantity, "ordered": order.ordered,
-                "delivered": _date(order.delivered), "comment": _both(order.comment),
-                "sources": list(order.sources), "url": _urls(base_url, "equipment", item.id),
-            })
-    return sorted(rows, key=lambda r: (r["ordered"], r["equipment"], r["order_number"]))
+def _order_rows(library: Library) -> list[Row]:
+    rows = [("equipment", item, (number,)) for item in library.all("equipment")
+            for number in range(1, len(item.orders) + 1)]
+    return sorted(rows, key=lambda row: (row[1].orders[row[2][0] - 1].ordered, row[1].id, row[2][0]))
 
 
-def _actors(library: Library, base_url: str) -> list[dict[str, Any]]:
-    return [{
+def _orders(item: Any, extra: tuple, base_url: str) -> dict[str, Any]:
+    number = extra[0]
+    order = item.orders[number - 1]
+    return {
+        "equipment": item.id, "order_number": number, "equipment_name": _both(item.name),
+        "category": item.category, "country": item.country, "manufacturers": list(item.manufacturers),
+        "buyer": order.buyer, "quantity": order.quantity, "ordered": order.ordered,
+        "delivered": _date(order.delivered), "comment": _both(order.comment),
+        "sources": list(order.sources), "url": _urls(base_url, "equipment", item.id),
+    }
+
+
+def _actor_rows(library: Library) -> list[Row]:
+    return [("actor", a, ()) for a in sorted(library.all("actor"), key=lambda a: a.id)]
+
+
+def _actors(a: Any, _extra: tuple, base_url: str) -> dict[str, Any]:
+    return {
         "id": a.id, "kind": a.kind, "name": _both(a.name), "country": a.country, "parent": a.parent,
         "summary": _both(a.summary), "body": _both(a.body), "themes": list(a.themes),
         "sources": list(a.sources), "url": _urls(base_url, "actor", a.id),
-    } for a in sorted(library.all("actor"), key=lambda a: a.id)]
+    }
 
 
-def _notes(library: Library, base_url: str) -> list[dict[str, Any]]:
+def _note_rows(library: Library) -> list[Row]:
     documents = library.note_documents
     notes = sorted(library.all("note"), key=lambda n: (documents.get(n.id) or "", _natural(n.id)))
-    return [{
-        "id": n.id, "document": documents.get(n.id), "source": n.source, "locator": n.locator,
+    return [("note", n, (documents.get(n.id),)) for n in notes]
+
+
+def _notes(n: Any, extra: tuple, base_url: str) -> dict[str, Any]:
+    return {
+        "id": n.id, "document": extra[0], "source": n.source, "locator": n.locator,
         "text": _both(n.text), "url": _urls(base_url, "source", "", f"#note-{n.id}"),
-    } for n in notes]
+    }
 
 
-def _datasets(library: Library, base_url: str) -> list[dict[str, Any]]:
-    return [{
+def _dataset_rows(library: Library) -> list[Row]:
+    return [("dataset", d, (number,)) for d in sorted(library.all("dataset"), key=lambda d: d.id)
+            for number in range(len(d.points))]
+
+
+def _datasets(d: Any, extra: tuple, base_url: str) -> dict[str, Any]:
+    point = d.points[extra[0]]
+    return {
         "dataset": d.id, "title": _both(d.title), "series_label": _both(d.series_label),
-        "period": _date(p.period), "value": _number(p.value), "unit": d.unit, "scale": d.scale,
+        "period": _date(point.period), "value": _number(point.value), "unit": d.unit, "scale": d.scale,
         "url": _urls(base_url, "dataset", d.id),
-    } for d in sorted(library.all("dataset"), key=lambda d: d.id) for p in d.points]
+    }
 
 
 _ID = N_("Identifier, also the last part of the page's address")
@@ -185,7 +213,7 @@ EXPORTS: tuple[Export, ...] = (
         Column("equipment", N_("Equipment concerned, as ids (column equipment of orders.csv)"), "ids"),
         Column("sources", _SOURCES, "ids"),
         Column("url", _URL, "url"),
-    ), _timeline),
+    ), _timeline_rows, _timeline),
     Export("orders", N_("Equipment orders"),
            N_("Every order listed in the equipment entries (one row per order), by year of order."), (
         Column("equipment", N_("Equipment ordered, as an id")),
@@ -201,7 +229,7 @@ EXPORTS: tuple[Export, ...] = (
         Column("comment", N_("Comment, in Markdown; empty if there is none"), "text"),
         Column("sources", _SOURCES, "ids"),
         Column("url", N_("Address of the equipment's page, in French and in English"), "url"),
-    ), _orders),
+    ), _order_rows, _orders),
     Export("actors", N_("Actors"), N_("States, companies, organisations and people, by id."), (
         Column("id", _ID),
         Column("kind", N_("Kind of actor: state, company, organisation or person")),
@@ -213,7 +241,7 @@ EXPORTS: tuple[Export, ...] = (
         Column("themes", _THEMES, "ids"),
         Column("sources", _SOURCES, "ids"),
         Column("url", _URL, "url"),
-    ), _actors),
+    ), _actor_rows, _actors),
     Export("notes", N_("Notes"), N_("Every footnote, grouped by the document it was printed in."), (
         Column("id", N_("Identifier of the note, as cited in prose: [^id]")),
         Column("document", N_("Document the note belongs to, as a source id; empty if none")),
@@ -221,7 +249,7 @@ EXPORTS: tuple[Export, ...] = (
         Column("locator", N_("Page or section in that source; empty if none")),
         Column("text", N_("Text of the note, in Markdown"), "text"),
         Column("url", N_("Address of the note on the sources page, in French and in English"), "url"),
-    ), _notes),
+    ), _note_rows, _notes),
     Export("datasets", N_("Datasets"),
            N_("Every point of every numeric series (one row per point); each dataset also has its own CSV file."), (
         Column("dataset", N_("Dataset, as an id")),
@@ -232,44 +260,55 @@ EXPORTS: tuple[Export, ...] = (
         Column("unit", N_("Unit: a currency code (USD, EUR…), percent or count")),
         Column("scale", N_("Scale of the values: one, thousand, million or billion")),
         Column("url", N_("Address of the dataset's page, in French and in English"), "url"),
-    ), _datasets),
+    ), _dataset_rows, _datasets),
 )
 
 
 # -- files --------------------------------------------------------------------------------
 
-def to_json(export: Export, records: list[dict[str, Any]], library: Library, base_url: str) -> bytes:
+def json_line(export: Export, record: dict[str, Any]) -> bytes:
+    # One record per line: as easy to read and diff as an indented file, and written by
+    # json's C encoder (indenting makes it fall back to Python, ten times slower).
+    return json.dumps({column.name: record[column.name] for column in export.columns}, ensure_ascii=False).encode("utf-8")
+
+
+class CsvLines:
+    """Encodes one CSV row at a time (RFC 4180, CRLF), as bytes: csv.writer writes each
+    row with one call to `write`, kept here."""
+
+    def __init__(self) -> None:
+        self._text = ""
+        self._writer = csv.writer(self, lineterminator="\r\n")
+
+    def write(self, text: str) -> None:
+        self._text = text
+
+    def __call__(self, cells: list[str]) -> bytes:
+        self._writer.writerow(cells)
+        return self._text.encode("utf-8")
+
+
+def csv_line(export: Export, record: dict[str, Any], lines: CsvLines) -> bytes:
+    return lines([cell for column in export.columns for cell in _csv_cells(column, record[column.name])])
+
+
+def to_json(export: Export, lines: list[bytes], library: Library, base_url: str) -> bytes:
     site = library.site
     head = json.dumps({
         "name": export.name,
         "site": {"title": _both(site.title), "url": base_url} if site else {"url": base_url},
         "licence": _both(site.licence) if site else None,
     }, ensure_ascii=False, indent=2)
-    # One record per line: as easy to read and diff as an indented file, and written by
-    # json's C encoder (indenting makes it fall back to Python, ten times slower). Each
-    # line is encoded on its own and the file joined once: the timeline's is 11 MB at
+    # Each line encoded on its own and the file joined once: the timeline's is 11 MB at
     # 5,000 entries, and building it as one text first held four copies of it at once.
-    pieces = [(head[:-2] + ',\n  "records": ').encode("utf-8")]
-    if records:
-        for number, record in enumerate(records):
-            pieces.append(b",\n    " if number else b"[\n    ")
-            pieces.append(json.dumps({column.name: record[column.name] for column in export.columns},
-                                     ensure_ascii=False).encode("utf-8"))
-        pieces.append(b"\n  ]\n}\n")
-    else:
-        pieces.append(b"[]\n}\n")
-    return b"".join(pieces)
+    head_bytes = (head[:-2] + ',\n  "records": ').encode("utf-8")
+    if not lines:
+        return head_bytes + b"[]\n}\n"
+    return b"".join((head_bytes, b"[\n    ", b",\n    ".join(lines), b"\n  ]\n}\n"))
 
 
-def to_csv(export: Export, records: list[dict[str, Any]]) -> bytes:
-    buffer = io.BytesIO()
-    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)  # no text copy of the file
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(export.csv_header)
-    for record in records:
-        writer.writerow([cell for column in export.columns for cell in _csv_cells(column, record[column.name])])
-    text.detach()
-    return buffer.getvalue()
+def to_csv(export: Export, lines: list[bytes]) -> bytes:
+    return CsvLines()(export.csv_header) + b"".join(lines)
 
 
 def export_files(library: Library, base_url: str) -> dict[str, bytes]:
@@ -287,13 +326,21 @@ def export_paths(library: Any) -> list[tuple[str, tuple[str, str, str]]]:
     return paths
 
 
-def export_file(library: Any, base_url: str, name: str, form: str, dataset_id: str = "") -> bytes:
-    """One download file; `library` may be one that records what is read (dependencies.py)."""
+def export_file(library: Any, base_url: str, name: str, form: str, dataset_id: str = "", kept: Any = None) -> bytes:
+    """One download file; `library` may be one that records what is read (dependencies.py),
+    `kept` a fragments.KeptRows, which keeps each row's line between builds."""
     export = next(export for export in EXPORTS if export.name == name)
-    records = export.records(library, base_url)
+    rows = export.rows(library)
     if dataset_id:
-        records = [record for record in records if record["dataset"] == dataset_id]
-    return to_json(export, records, library, base_url) if form == "json" else to_csv(export, records)
+        rows = [row for row in rows if row[1].id == dataset_id]
+    csv_lines = CsvLines()
+
+    def line(row: Row) -> bytes:
+        record = export.record(row[1], row[2], base_url)
+        return json_line(export, record) if form == "json" else csv_line(export, record, csv_lines)
+
+    lines = [kept.line(row, line) for row in rows] if kept is not None else [line(row) for row in rows]
+    return to_json(export, lines, library, base_url) if form == "json" else to_csv(export, lines)
 
 
 def orders_per_year(library: Library) -> list[tuple[int, int, int]]:

@@ -1,4 +1,4 @@
-"""Items of long lists, rendered once and kept between builds.
+"""Items of long lists, and rows of download files, rendered once and kept between builds.
 
 The timeline lists every event and arms order, a theme page every event of its
 theme. After an edit to one event those pages must be rendered again, and at
@@ -20,6 +20,9 @@ HTML holds placeholders for their numbers and anchors: content never holds NUL,
 yaml_source.py refuses it), the entries its text links to join the page's
 printed list of links, and what it read joins the page's dependencies.
 
+The rows of the download files (exports.py) are kept the same way, each with
+the hash of the file of the one entry it is read from (`KeptRows`).
+
 The items of a page are kept in one file in the cache folder, for pages with at
 least MIN_KEPT of them (a list of three events is cheaper to render than to
 load). Like every cache file it is checked by SHA-256 before use: missing,
@@ -30,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import jinja2
 from markdown_it.common.utils import escapeHtml
@@ -77,8 +80,7 @@ class PageItems:
     def __init__(self, site: SiteContext, deps: PageDeps, digests: dict[Key, str], page_path: str,
                  folder: Path | None = None, render_key: str = "") -> None:
         self.site, self.deps, self.digests = site, deps, digests
-        self.file = store_file(folder, page_path) if folder is not None else None
-        self.page_path, self.render_key = page_path, render_key
+        self.store = KeptFile(folder, page_path, render_key)
         self._kept: dict[tuple, Fragment] | None = None  # loaded on first use
         self._used: dict[tuple, Fragment] = {}
         self._answers: dict[tuple, Any] = {}
@@ -94,7 +96,7 @@ class PageItems:
         key = (macro.name, kind, entry.id, extra, tuple(sorted(options.items())), page.lang, page.fragment_key,
                page.recording, page.record_every_link)
         if self._kept is None:
-            self._kept = self._load()
+            self._kept = self.store.load()
         fragment = self._kept.get(key)
         if fragment is not None and self._still_valid(fragment):
             self.kept += 1
@@ -145,22 +147,64 @@ class PageItems:
                 return False
         return True
 
-    def _load(self) -> dict[tuple, Fragment]:
+    def save(self) -> None:
+        """Keep the items this render used (only those: items no longer listed go)."""
+        if self._kept is not None:
+            self.store.save(self._used, self._kept, self.rendered > 0)
+
+
+class KeptRows:
+    """The rows of a download file (exports.py), kept between builds like list items:
+    a row's line is reused while the file of its entry is unchanged. (A row reads
+    nothing else: exports.Row.)"""
+
+    def __init__(self, digests: dict[Key, str], path: str, folder: Path | None = None, render_key: str = "") -> None:
+        self.digests, self.store = digests, KeptFile(folder, path, render_key)
+        self._kept = self.store.load()
+        self._used: dict[tuple, tuple[str, bytes]] = {}
+        self.rendered = self.kept = 0
+
+    def line(self, row: tuple[str, Any, tuple], make: Callable[[tuple[str, Any, tuple]], bytes]) -> bytes:
+        kind, entry, extra = row
+        key, digest = (kind, entry.id, extra), self.digests.get((kind, entry.id), "-")
+        stored = self._kept.get(key)
+        if stored is not None and stored[0] == digest != "-":
+            self.kept += 1
+        else:
+            stored = (digest, make(row))
+            self.rendered += 1
+        self._used[key] = stored
+        return stored[1]
+
+    def save(self) -> None:
+        self.store.save(self._used, self._kept, self.rendered > 0)
+
+
+class KeptFile:
+    """Where one page or file keeps its pieces: a file in the cache folder, stamped
+    with the page's path and the build's render key, checked by SHA-256."""
+
+    def __init__(self, folder: Path | None, path: str, render_key: str) -> None:
+        self.file = store_file(folder, path) if folder is not None else None
+        self.path, self.render_key = path, render_key
+
+    def load(self) -> dict:
         payload = read_checked(self.file) if self.file is not None else None
-        if payload is None or payload.get("render_key") != self.render_key or payload.get("page") != self.page_path:
+        if payload is None or payload.get("render_key") != self.render_key or payload.get("page") != self.path:
             return {}
         items = payload.get("items")
         return items if isinstance(items, dict) else {}
 
-    def save(self) -> None:
-        """Keep the items this render used (only those: items no longer listed go)."""
-        if self.file is None or self._kept is None:
+    def save(self, used: dict, loaded: dict, changed: bool) -> None:
+        """Keep `used` (only what this render used: what is no longer there goes), if
+        there are enough pieces to be worth a file and they differ from `loaded`."""
+        if self.file is None:
             return
-        if len(self._used) >= MIN_KEPT:
-            if self.rendered or self._used.keys() != self._kept.keys():
+        if len(used) >= MIN_KEPT:
+            if changed or used.keys() != loaded.keys():
                 write_checked(self.file, {"version": CACHE_VERSION, "render_key": self.render_key,
-                                          "page": self.page_path, "items": self._used})
-        elif self._kept:
+                                          "page": self.path, "items": used})
+        elif loaded:
             try:
                 self.file.unlink()
             except OSError:

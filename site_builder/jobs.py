@@ -51,7 +51,8 @@ def site_jobs(site: SiteContext) -> list[Job]:
 
 def render_job(renderer: Renderer, site: SiteContext, job: Job, items: Any = None) -> bytes:
     """The job's page as bytes, rendered against `site` (which may record what it reads);
-    `items` (fragments.PageItems) keeps the items of a page's long lists."""
+    `items` keeps the items of a page's long lists (fragments.PageItems) or the rows of a
+    download file (fragments.KeptRows) between builds."""
     if job.kind == "page":
         key, lang = job.args
         return rendered_bytes(lambda: renderer.render(key, lang, site, items))
@@ -63,7 +64,7 @@ def render_job(renderer: Renderer, site: SiteContext, job: Job, items: Any = Non
     if job.kind == "alias":
         return rendered_bytes(lambda: render_alias(renderer, site, *job.args))
     if job.kind == "export":
-        return export_file(site.library, site.base_url, *job.args)
+        return export_file(site.library, site.base_url, *job.args, kept=items)
     if job.kind == "sitemap":  # every page but print views, former addresses and short links
         return sitemap(page_keys(site), site.base_url, LANGUAGES).encode("utf-8")
     raise ValueError(job.kind)

@@ -62,7 +62,7 @@ def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: lis
             state.rendered.add(rendered.path)
             items[0], items[1] = items[0] + rendered.items[0], items[1] + rendered.items[1]
         log(f"render: {len(dirty)} pages in {time.perf_counter() - step:.2f} s "
-            f"({items[1]} of {sum(items)} list items kept from the last build)")
+            f"({items[1]} of {sum(items)} list items and download rows kept from the last build)")
         missing = []  # unchanged pages whose live copy was deleted or changed by something else
         for job in page_jobs:
             if job.path not in state.pages:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .dependencies import PageDeps, recording_site
-from .fragments import PageItems
+from .fragments import KeptRows, PageItems
 from .jobs import Job, render_job
 from .render import RenderFailure, Renderer
 from .write import link_file, put_file
@@ -47,7 +47,7 @@ class Task:
     mirror: Path | None = None  # a folder where each written page is also hard-linked (the next spare)
     fresh: bool = False  # `target` was created empty by this build: no file to replace there
     digests: dict[tuple[str, str], str] = field(default_factory=dict)  # entry -> hash of its file (reading.py)
-    items: Path | None = None  # the folder where pages keep the items of their lists (fragments.py)
+    items: Path | None = None  # the folder where pages keep their list items, and files their rows (fragments.py)
     render_key: str = ""  # state.render_key: items kept under another are not used
 
 
@@ -57,8 +57,11 @@ def digest(data: bytes) -> str:
 
 def render_one(task: Task, job: Job) -> Rendered:
     deps = PageDeps()
-    items = PageItems(task.renderer.site, deps, task.digests, job.path, task.items, task.render_key) \
-        if job.kind == "page" else None
+    items: PageItems | KeptRows | None = None
+    if job.kind == "page":
+        items = PageItems(task.renderer.site, deps, task.digests, job.path, task.items, task.render_key)
+    elif job.kind == "export":
+        items = KeptRows(task.digests, job.path, task.items, task.render_key)
     data = render_job(task.renderer, recording_site(task.renderer.site, deps), job, items)
     counts = (0, 0)
     if items is not None:

@@ -404,5 +404,5 @@ def test_list_items_are_kept_and_their_footnotes_numbered_anew(site, tmp_path):
     page = timeline.read_text(encoding="utf-8")
     assert contract in page and 'id="cite-example-report-1-1" role="doc-noteref">1<' in page
     kept = next(line for line in lines if line.startswith("render:"))
-    assert " 0 of " not in kept and "list items kept from the last build" in kept, kept
+    assert " 0 of " not in kept and "kept from the last build" in kept, kept
     assert tree(out) == clean_build(content, tmp_path)
