@@ -46,6 +46,7 @@ def main() -> int:
     run.EDIT_WORD = WARM_UP_WORD
     first = run.edit_one_event(args.content)  # a first build in this process, as `serve` starts with
     build(options, session=session)
+    session.settle()  # as serve does once a build is published
     run.EDIT_WORD = SESSION_WORD
     edited = run.edit_one_event(args.content)
     started, cpu = time.perf_counter(), _cpu()

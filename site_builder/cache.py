@@ -182,8 +182,8 @@ def _versions() -> dict[str, str]:
     return {library: found[library] for library in _LIBRARIES}
 
 
-def write_checked(path: Path, payload: dict[str, Any]) -> None:
-    """Write `payload` after the SHA-256 of its bytes, atomically; never fails.
+def write_checked(path: Path, payload: dict[str, Any]) -> bool:
+    """Write `payload` after the SHA-256 of its bytes, atomically; never fails (False: not written).
 
     The format is marshal's, not JSON: a record lists every file of the site, and
     marshal writes and reads 50,000 entries in milliseconds where JSON took half a
@@ -195,11 +195,13 @@ def write_checked(path: Path, payload: dict[str, Any]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
         temporary.replace(path)
+        return True
     except OSError:  # a cache that cannot be written only makes the next build slower
         try:
             temporary.unlink()
         except OSError:
             pass
+        return False
 
 
 def read_checked(path: Path) -> dict[str, Any] | None:
@@ -296,9 +298,10 @@ def _listings_match(out: str, racy: list[str], record: dict[str, Any]) -> bool:
         return False
 
 
-def up_to_date(out: Path, print_: str) -> dict[str, Any] | None:
-    """The last build's record if `out` is exactly what a build with this fingerprint made."""
-    record = load_record(out)
+def up_to_date(out: Path, print_: str, record: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The last build's record (`record` if given, as `load_record` returned it) if `out`
+    is exactly what a build with this fingerprint made."""
+    record = record or load_record(out)
     if record is None or not print_ or record["fingerprint"] != print_ or not out.is_dir():
         return None
     try:
@@ -308,8 +311,9 @@ def up_to_date(out: Path, print_: str) -> dict[str, Any] | None:
 
 
 def save_record(out: Path, inputs: Inputs | str, summary: dict[str, Any], files: Iterable[str] | None = None,
-                walk: Iterable[str] = ()) -> dict[str, list[int]]:
-    """Record the build just written into `out`; return its manifest ({} if it cannot be taken).
+                walk: Iterable[str] = ()) -> dict[str, Any] | None:
+    """Record the build just written into `out`; return the record (as `load_record`
+    returns it), or None if it could not be taken or written.
 
     `inputs` should have been passed to `unchanged_build` before the build read
     them: the record then holds the inputs as they were when read, and an edit made
@@ -324,10 +328,10 @@ def save_record(out: Path, inputs: Inputs | str, summary: dict[str, Any], files:
         else:
             manifest, folders = _stat_output(os.fspath(out), files, walk)
     except OSError:
-        return {}
-    write_checked(cache_file(out), {"version": CACHE_VERSION, "fingerprint": _print_of(inputs, out), "started": started,
-                            "manifest": manifest, "folders": folders, "summary": summary})
-    return manifest
+        return None
+    record = {"version": CACHE_VERSION, "fingerprint": _print_of(inputs, out), "started": started,
+              "manifest": manifest, "folders": folders, "summary": summary}
+    return record if write_checked(cache_file(out), record) else None
 
 
 def _stat_output(out: str, files: Iterable[str], walk: Iterable[str]) -> tuple[dict[str, list[int]], dict[str, int]]:
@@ -388,9 +392,10 @@ def build_inputs(content: Path, templates: Path, base_url: str | None, strict: b
     return Inputs(content, templates, {"base_url": base_url, "strict": strict, "search": search})
 
 
-def unchanged_build(out: Path, inputs: Inputs | str) -> dict[str, Any] | None:
-    """The summary of the last build if it is still exactly what `inputs` would produce."""
-    record = up_to_date(out, _print_of(inputs, out))
+def unchanged_build(out: Path, inputs: Inputs | str, record: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """The summary of the last build if it is still exactly what `inputs` would produce
+    (`record`: the last build's, if already loaded)."""
+    record = up_to_date(out, _print_of(inputs, out), record)
     return None if record is None else record["summary"]
 
 

@@ -49,6 +49,7 @@ class Task:
     digests: dict[tuple[str, str], str] = field(default_factory=dict)  # entry -> hash of its file (reading.py)
     items: Path | None = None  # the folder where pages keep their list items, and files their rows (fragments.py)
     render_key: str = ""  # state.render_key: items kept under another are not used
+    heap_frozen: bool = False  # the process froze its heap already (see frozen_heap)
 
 
 def digest(data: bytes) -> str:
@@ -112,17 +113,22 @@ def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]
     size = max(1, min(64, len(jobs) // (workers * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")
-    with frozen_heap(), context.Pool(workers, initializer=_start_worker, initargs=(task,)) as pool:
+    with frozen_heap(task.heap_frozen), context.Pool(workers, initializer=_start_worker, initargs=(task,)) as pool:
         for rendered in pool.imap(_render_chunk, chunks):
             yield from rendered
 
 
 @contextmanager
-def frozen_heap() -> Iterator[None]:
+def frozen_heap(already: bool = False) -> Iterator[None]:
     """Around forking workers: the objects that exist now (the whole site) are left
     out of the garbage collector's scans, in the parent and in the workers. Its full
     scans would otherwise walk the whole library again and again while pages are
-    rendered, and touching every object copies the memory workers share with the parent."""
+    rendered, and touching every object copies the memory workers share with the parent.
+    (`already`: a long-running process froze its heap between builds, see
+    pipeline.Session.settle; it is left as it is, unfreezing here would undo that.)"""
+    if already:
+        yield
+        return
     gc.freeze()
     try:
         yield

@@ -302,6 +302,8 @@ def watch_and_rebuild(options: BuildOptions, live: LiveSite, out: TextIO, err: T
         for changes in changes_seen:
             print(describe_changes(changes), file=out, flush=True)
             live.publish(build_once(options, live.current().generation + 1, out, err, session))
+            if session is not None:
+                session.settle()  # after publishing: the browser reloads meanwhile
 
 
 # --- the command ------------------------------------------------------------
@@ -325,6 +327,7 @@ def serve(options: BuildOptions, port: int, out: TextIO = sys.stdout, err: TextI
                   "(pass --port with another number, or --port 0 for any free port)", file=err)
             return 1
         threading.Thread(target=server.serve_forever, name="site-builder-serve", daemon=True).start()
+        session.settle()
         print(f"Serving {options.out}/ at http://{HOST}:{server.server_address[1]}/ "
               "(rebuilds when content or templates change; Ctrl-C to stop)", file=out, flush=True)
         watch_and_rebuild(options, live, out, err, session)

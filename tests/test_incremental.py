@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from site_builder import fragments, pipeline
+from site_builder.cache import load_record
 from site_builder.pipeline import BuildOptions, Session, build
 from site_builder.loading import content_files
 from site_builder.memo import HEADER_SIZE, MemoFile
@@ -106,6 +107,7 @@ def test_a_build_in_a_session_equals_a_clean_build(site, tmp_path, scenario):
     session = Session()
     edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
     build(options(content, out), session=session)  # loads the state: now in memory
+    session.settle()  # as serve does once a build is published
     templates, jobs = change(scenario, content, tmp_path)
     lines: list[str] = []
     build(options(content, out, templates, jobs), log=lines.append, session=session)
@@ -131,6 +133,29 @@ def test_a_session_does_not_trust_a_state_another_process_saved(site, tmp_path, 
     edit(event, "Example delivery, thrice", "Example delivery, four times")
     build(options(content, out), session=session)
     assert not loads  # and now it is again
+    assert tree(out) == clean_build(content, tmp_path)
+
+
+def test_a_session_reads_the_record_again_only_when_another_build_replaced_it(site, tmp_path, monkeypatch):
+    """The record of the last build (cache.py: its fingerprint and the manifest of the
+    output) is 3 MB at 5,000 entries: a session keeps the one it saved."""
+    content, out = site
+    event = content / "timeline" / "2022-06-example-delivery.yaml"
+    session = Session()
+    edit(event, "Example delivery", "Example delivery, once")
+    build(options(content, out), session=session)
+    reads = []
+    monkeypatch.setattr(pipeline, "load_record", lambda out: reads.append(out) or load_record(out))
+    edit(event, "Example delivery, once", "Example delivery, twice")
+    build(options(content, out), session=session)
+    assert not reads
+    assert build(options(content, out), session=session).skipped  # and it is the one a no-op build checks
+    assert not reads
+    edit(event, "Example delivery, twice", "Example delivery, thrice")
+    build(options(content, out))  # another process
+    edit(event, "Example delivery, thrice", "Example delivery, four times")
+    build(options(content, out), session=session)
+    assert reads
     assert tree(out) == clean_build(content, tmp_path)
 
 
