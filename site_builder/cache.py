@@ -193,7 +193,9 @@ def write_checked(path: Path, payload: dict[str, Any]) -> bool:
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # concurrent builds never share one
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        with open(temporary, "wb") as file:  # (two writes: no third copy of a file that may be 11 MB)
+            file.write(hashlib.sha256(body).hexdigest().encode() + b"\n")
+            file.write(body)
         temporary.replace(path)
         return True
     except OSError:  # a cache that cannot be written only makes the next build slower
@@ -207,8 +209,10 @@ def write_checked(path: Path, payload: dict[str, Any]) -> bool:
 def read_checked(path: Path) -> dict[str, Any] | None:
     """The payload `write_checked` wrote, or None when it is missing, corrupted or of another version."""
     try:
-        checksum, _, body = path.read_bytes().partition(b"\n")
-        if checksum != hashlib.sha256(body).hexdigest().encode():
+        data = path.read_bytes()
+        end = data.find(b"\n", 0, 100)
+        body = memoryview(data)[end + 1:]  # (a view, not a copy)
+        if end < 0 or data[:end] != hashlib.sha256(body).hexdigest().encode():
             return None
         payload = marshal.loads(body)
         return payload if isinstance(payload, dict) and payload.get("version") == CACHE_VERSION else None

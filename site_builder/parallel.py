@@ -63,19 +63,20 @@ def render_one(task: Task, job: Job) -> Rendered:
         items = PageItems(task.renderer.site, deps, task.digests, job.path, task.items, task.render_key)
     elif job.kind == "export":
         items = KeptRows(task.digests, job.path, task.items, task.render_key)
-    data = render_job(task.renderer, recording_site(task.renderer.site, deps), job, items)
+    data: bytes | None = render_job(task.renderer, recording_site(task.renderer.site, deps), job, items)
+    assert data is not None
+    hashed = digest(data)
+    if task.target is not None:
+        if task.present.get(job.path) != hashed:
+            put_file(task.target, job.path, data, replace=not task.fresh)
+            if task.mirror is not None:
+                link_file(task.target, task.mirror, job.path, replace=False)
+        data = None  # (before saving its kept items: the two largest files, 11 MB each, need not coexist)
     counts = (0, 0)
     if items is not None:
         items.save()
         counts = (items.rendered, items.kept)
-    hashed = digest(data)
-    if task.target is None:
-        return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), data, counts)
-    if task.present.get(job.path) != hashed:
-        put_file(task.target, job.path, data, replace=not task.fresh)
-        if task.mirror is not None:
-            link_file(task.target, task.mirror, job.path, replace=False)
-    return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), items=counts)
+    return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), data, counts)
 
 
 def default_jobs() -> int:
