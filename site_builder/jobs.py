@@ -55,7 +55,7 @@ def render_job(renderer: Renderer, site: SiteContext, job: Job, items: Any = Non
     download file (fragments.KeptRows) between builds."""
     if job.kind == "page":
         key, lang = job.args
-        return rendered_bytes(lambda: renderer.render(key, lang, site, items))
+        return rendered_bytes(lambda: renderer.render_encoded(key, lang, site, items))
     if job.kind == "bilingual":
         key, lang = job.args
         return rendered_bytes(lambda: BilingualRenderer(renderer).render(key, lang, site))

@@ -224,7 +224,10 @@ def build(options: BuildOptions, log: Log = _quiet, notice: Log = _quiet, sessio
         return BuildReport(pages=summary["pages"], files=summary["files"], warnings=warnings_of(summary),
                            seconds=time.perf_counter() - started, skipped=True)
     with one_build_at_a_time(options.out, notice):  # (another build may have finished meanwhile)
-        return _build(options, inputs, started, log, session, record.current(options.out))
+        record = record.current(options.out)
+        if session is None:  # (the folders' times only serve to find that nothing changed: 4 MB at 5,000 entries)
+            record = LastRecord({**record.payload, "folders": {}} if record.payload else None, record.identity)
+        return _build(options, inputs, started, log, session, record)
 
 
 def _build(options: BuildOptions, inputs: Any, started: float, log: Log, session: Session | None,
@@ -275,6 +278,8 @@ def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, wo
                                walk=[BUNDLE] if options.search else [])
     if published == MIRRORED:  # hard links: the same sizes and times as the live files
         state.spare_manifest = saved_record["manifest"] if saved_record else {}
+    if session is None:  # let go of it before saving the state, the build's largest moment in memory
+        saved_record = None
     saved = save_state(options.out, state)
     if session is not None:
         session.keep(options.out, state, saved, saved_record)
