@@ -95,6 +95,7 @@ _worker_task: Task | None = None
 def _start_worker(task: Task) -> None:
     global _worker_task
     _worker_task = task
+    gc.enable()  # (the parent builds with it paused: pipeline.collector_paused)
 
 
 def _render_chunk(chunk: list[Job]) -> list[Rendered]:

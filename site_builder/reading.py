@@ -9,6 +9,7 @@ afterwards, in the parent (links.check_references).
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
@@ -145,6 +146,7 @@ _worker_parser: ProseParser | None = None
 def _start_worker(parser: ProseParser) -> None:
     global _worker_parser
     _worker_parser = parser
+    gc.enable()  # (the parent builds with it paused: pipeline.collector_paused)
 
 
 def _read_chunk(chunk: list[tuple[str, Path]]) -> list[tuple[str, bytes]]:
