@@ -30,7 +30,7 @@ MIRRORED = "new folder, spare linked"
 def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: list[Job], dirty: list[Job],
                              others: dict[str, bytes], previous: BuildState | None, loaded: BuildState | None,
                              live_manifest: dict[str, list[int]], workers: int,
-                             log: Callable[[str], None]) -> tuple[BuildState, str]:
+                             log: Callable[[str], None]) -> tuple[BuildState, str, dict[str, list[int]]]:
     """Render what is stale into a folder that then replaces the live site.
 
     `previous` is the last build's state if its pages can be kept, `loaded` the
@@ -38,7 +38,11 @@ def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: lis
     is the spare (the site before last, updated in place: only files that differ
     are written) when the state knows it, else a new one where unchanged pages
     are hard-linked from the live site. A template error raises RenderFailure,
-    leaving the live site as it was."""
+    leaving the live site as it was.
+
+    Returns the state, how the site was put in place, and the [size, mtime_ns] of the
+    files of the new live site known without looking again (those of the spare this
+    build did not write: their stat was just taken), for the build's record."""
     out, spare = out.absolute(), spare_folder(out)
     in_place = loaded is not None and loaded.spare is not None and spare.is_dir() and out.is_dir()
     mirror = None
@@ -46,8 +50,10 @@ def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: lis
         assert loaded is not None
         with removed_on_failure(spare, out):  # e.g. a read-only disk: say so, keep the live site
             forget_state(out)  # from here on the spare no longer matches what the state says
-        folder, present = spare, _untouched(spare, loaded.spare or {}, loaded.spare_manifest)
+        seen: dict[str, list[int]] = {}
+        folder, present = spare, _untouched(spare, loaded.spare or {}, loaded.spare_manifest, seen)
     else:
+        seen = {}
         shutil.rmtree(spare, ignore_errors=True)
         folder, present = new_staging(out), {}
         if loaded is None:  # a first build: every file is also linked into a new spare folder,
@@ -101,12 +107,14 @@ def write_site_incrementally(out: Path, search: bool, task: Task, page_jobs: lis
         log(f"search: Pagefind index in {time.perf_counter() - started_index:.2f} s")
 
     kept = publish(folder, out, index if search else None, keep_previous=spare if loaded else None)
+    # files this build did not write keep the stat seen before it (anything else: stat again)
+    known = {path: seen[path] for path, hashed in state.live.items() if path in seen and present.get(path) == hashed}
     if mirror is not None:  # the spare holds the same files as the live site (its manifest: see build)
         state.spare = dict(state.live)
-        return state, MIRRORED
+        return state, MIRRORED, known
     state.spare = dict(loaded.live) if kept and loaded else None
     state.spare_manifest = live_manifest if kept and loaded else {}
-    return state, "updated in place" if in_place else "new folder"
+    return state, "updated in place" if in_place else "new folder", known
 
 
 def _new_mirror(spare: Path) -> Path | None:
@@ -117,9 +125,11 @@ def _new_mirror(spare: Path) -> Path | None:
         return None
 
 
-def _untouched(folder: Path, digests: dict[str, str], manifest: dict[str, list[int]]) -> dict[str, str]:
+def _untouched(folder: Path, digests: dict[str, str], manifest: dict[str, list[int]],
+               seen: dict[str, list[int]] | None = None) -> dict[str, str]:
     """The entries of `digests` whose file in `folder` still has the size and
-    modification time of `manifest`: the others may not hold what was recorded."""
+    modification time of `manifest`: the others may not hold what was recorded.
+    `seen`, if given, gets the [size, mtime_ns] of each file kept."""
     kept = {}
     for path, recorded in digests.items():
         expected = manifest.get(path)
@@ -129,6 +139,8 @@ def _untouched(folder: Path, digests: dict[str, str], manifest: dict[str, list[i
             continue
         if expected is not None and [stat.st_size, stat.st_mtime_ns] == list(expected[:2]):
             kept[path] = recorded
+            if seen is not None:
+                seen[path] = [stat.st_size, stat.st_mtime_ns]
     return kept
 
 

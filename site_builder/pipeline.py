@@ -280,7 +280,7 @@ def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, wo
     log(f"plan: {len(dirty)} of {len(page_jobs)} pages to render, {len(others)} other files "
         f"in {time.perf_counter() - step:.2f} s")
     try:
-        state, published = write_site_incrementally(
+        state, published, known = write_site_incrementally(
             options.out, options.search,
             Task(renderer, None, {}, {key: n for n, key in enumerate(keys)}, digests=read.digests,
                  items=kept_items(options.out), render_key=key, heap_frozen=bool(session and session.settled)),
@@ -296,7 +296,7 @@ def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, wo
     pages = {lang: sum(1 for path in state.live if path.startswith(f"{lang}/") and path.endswith(".html")) for lang in LANGUAGES}
     warnings = [p for p in problems if p.severity == "warning"]
     saved_record = save_record(options.out, inputs, summary_of(pages, len(state.live), warnings), state.live,
-                               walk=[BUNDLE] if options.search else [])
+                               walk=[BUNDLE] if options.search else [], known=known)
     if published == MIRRORED:  # hard links: the same sizes and times as the live files
         state.spare_manifest = saved_record["manifest"] if saved_record else {}
     if session is None:  # let go of it before saving the state, the build's largest moment in memory

@@ -463,3 +463,17 @@ def _spy(function, before):
         before()
         return function(*args, **kwargs)
     return spied
+
+
+def test_the_record_of_an_edit_build_is_the_output_as_it_is(site):
+    """The record takes the size and time of the files an edit did not write from the
+    check it made of them before writing (output.py), not by looking again: they must be
+    exactly what is on disk, or the next build would not find that nothing changed."""
+    from site_builder.cache import output_manifest
+    content, out = site
+    event = content / "timeline" / "2022-06-example-delivery.yaml"
+    for word in ("once", "twice"):  # the second edit updates the spare folder in place
+        edit(event, "Example delivery", f"Example delivery {word},")
+        build(options(content, out))
+        assert load_record(out)["manifest"] == output_manifest(out)
+        assert build(options(content, out)).skipped
