@@ -31,6 +31,7 @@ damaged or stale, its items are simply rendered again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -39,7 +40,7 @@ import jinja2
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
-from .cache import CACHE_VERSION, read_checked, write_checked
+from .cache import CACHE_VERSION, read_checked_records, write_checked_records
 from .dependencies import PageDeps, answer, recording_site
 from .links import Key
 from .views import SiteContext
@@ -196,11 +197,16 @@ class KeptFile:
         self.path, self.render_key = path, render_key
 
     def load(self) -> dict:
-        payload = read_checked(self.file) if self.file is not None else None
-        if payload is None or payload.get("render_key") != self.render_key or payload.get("page") != self.path:
+        records = read_checked_records(self.file) if self.file is not None else None
+        if not records or records[0] != self._header():
             return {}
-        items = payload.get("items")
-        return items if isinstance(items, dict) else {}
+        try:
+            return dict(records[1:])
+        except (TypeError, ValueError):  # (not pairs: not a file this code wrote)
+            return {}
+
+    def _header(self) -> dict[str, Any]:
+        return {"version": CACHE_VERSION, "render_key": self.render_key, "page": self.path}
 
     def save(self, used: dict, loaded: dict, changed: bool) -> None:
         """Keep `used` (only what this render used: what is no longer there goes), if
@@ -208,9 +214,8 @@ class KeptFile:
         if self.file is None:
             return
         if len(used) >= MIN_KEPT:
-            if changed or used.keys() != loaded.keys():
-                write_checked(self.file, {"version": CACHE_VERSION, "render_key": self.render_key,
-                                          "page": self.path, "items": used})
+            if changed or used.keys() != loaded.keys():  # the header, then each (key, piece), one by one
+                write_checked_records(self.file, itertools.chain([self._header()], used.items()))
         elif loaded:
             try:
                 self.file.unlink()

@@ -336,3 +336,15 @@ def test_the_record_lists_every_file_of_a_site_with_its_search_index(site_copy, 
     assert record["manifest"] == cache.output_manifest(out)
     folders = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()} | {""}
     assert set(record["folders"]) == folders
+
+
+def test_records_are_written_and_read_in_batches_and_never_trusted_damaged(tmp_path):
+    path = tmp_path / "pieces"
+    records = [("header", 1)] + [((f"key-{n}",), b"x" * n) for n in range(cache.RECORDS_PER_BATCH * 2 + 3)]
+    assert cache.write_checked_records(path, iter(records))
+    assert cache.read_checked_records(path) == records
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    assert cache.read_checked_records(path) is None
+    assert cache.read_checked_records(tmp_path / "missing") is None
