@@ -245,9 +245,14 @@ def read_checked_records(path: Path) -> list[Any] | None:
             records: list[Any] = []
             while file.tell() < end:
                 size = int.from_bytes(file.read(8), "little")
-                records.extend(marshal.loads(file.read(size)))
+                if size > end - file.tell():  # not batches of records: a file of another format
+                    return None
+                batch = marshal.loads(file.read(size))
+                if not isinstance(batch, list):
+                    return None
+                records.extend(batch)
             return records
-    except (OSError, ValueError, EOFError, TypeError):
+    except (OSError, ValueError, EOFError, TypeError, MemoryError):
         return None
 
 
@@ -270,7 +275,7 @@ def read_checked(path: Path) -> dict[str, Any] | None:
                 return None
             payload = marshal.load(file)
         return payload if isinstance(payload, dict) and payload.get("version") == CACHE_VERSION else None
-    except (OSError, ValueError, EOFError, TypeError):
+    except (OSError, ValueError, EOFError, TypeError, MemoryError):  # (a file of another format)
         return None
 
 

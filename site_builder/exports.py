@@ -293,6 +293,10 @@ def csv_line(export: Export, record: dict[str, Any], lines: CsvLines) -> bytes:
 
 
 def to_json(export: Export, lines: list[bytes], library: Library, base_url: str) -> bytes:
+    return b"".join(json_chunks(export, lines, library, base_url))
+
+
+def json_chunks(export: Export, lines: list[bytes], library: Library, base_url: str) -> list[bytes]:
     site = library.site
     head = json.dumps({
         "name": export.name,
@@ -301,21 +305,25 @@ def to_json(export: Export, lines: list[bytes], library: Library, base_url: str)
     }, ensure_ascii=False, indent=2)
     # Each line encoded on its own and the file joined once: the timeline's is 11 MB at
     # 5,000 entries, and building it as one text first held four copies of it at once.
-    # (One join of every piece: joining the lines first, then the file, held it twice.)
+    # (Left in pieces, written as they are: joining the lines, then the file, held it twice.)
     head_bytes = (head[:-2] + ',\n  "records": ').encode("utf-8")
     if not lines:
-        return head_bytes + b"[]\n}\n"
+        return [head_bytes, b"[]\n}\n"]
     pieces = [head_bytes, b"[\n    "]
     for number, line in enumerate(lines):
         if number:
             pieces.append(b",\n    ")
         pieces.append(line)
     pieces.append(b"\n  ]\n}\n")
-    return b"".join(pieces)
+    return pieces
 
 
 def to_csv(export: Export, lines: list[bytes]) -> bytes:
-    return b"".join([CsvLines()(export.csv_header), *lines])  # (one join: see to_json)
+    return b"".join(csv_chunks(export, lines))
+
+
+def csv_chunks(export: Export, lines: list[bytes]) -> list[bytes]:
+    return [CsvLines()(export.csv_header), *lines]  # (in pieces: see json_chunks)
 
 
 def export_files(library: Library, base_url: str) -> dict[str, bytes]:
@@ -333,9 +341,15 @@ def export_paths(library: Any) -> list[tuple[str, tuple[str, str, str]]]:
     return paths
 
 
-def export_file(library: Any, base_url: str, name: str, form: str, dataset_id: str = "", kept: Any = None) -> bytes:
-    """One download file; `library` may be one that records what is read (dependencies.py),
-    `kept` a fragments.KeptRows, which keeps each row's line between builds."""
+def export_file(library: Any, base_url: str, name: str, form: str, dataset_id: str = "") -> bytes:
+    """One download file; `library` may be one that records what is read (dependencies.py)."""
+    return b"".join(export_chunks(library, base_url, name, form, dataset_id))
+
+
+def export_chunks(library: Any, base_url: str, name: str, form: str, dataset_id: str = "",
+                  kept: Any = None) -> list[bytes]:
+    """As `export_file`, in the pieces it is made of; `kept`: a fragments.KeptRows, which
+    keeps each row's line between builds."""
     export = next(export for export in EXPORTS if export.name == name)
     rows = export.rows(library)
     if dataset_id:
@@ -351,7 +365,7 @@ def export_file(library: Any, base_url: str, name: str, form: str, dataset_id: s
         kept.save()  # before joining the file: see KeptRows.save
     else:
         lines = [line(row) for row in rows]
-    return to_json(export, lines, library, base_url) if form == "json" else to_csv(export, lines)
+    return json_chunks(export, lines, library, base_url) if form == "json" else csv_chunks(export, lines)
 
 
 def orders_per_year(library: Library) -> list[tuple[int, int, int]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .bilingual import BilingualRenderer
-from .exports import export_file, export_paths
+from .exports import export_chunks, export_paths
 from .permalinks import BilingualKey, short_path
 from .redirects import alias_pages, render_alias, render_short, short_pages
 from .render import LANGUAGES, Renderer, page_keys, rendered_bytes
@@ -50,12 +50,17 @@ def site_jobs(site: SiteContext) -> list[Job]:
 
 
 def render_job(renderer: Renderer, site: SiteContext, job: Job, items: Any = None) -> bytes:
-    """The job's page as bytes, rendered against `site` (which may record what it reads);
-    `items` keeps the items of a page's long lists (fragments.PageItems) or the rows of a
-    download file (fragments.KeptRows) between builds."""
+    """The job's page as bytes, rendered against `site` (which may record what it reads)."""
+    return b"".join(render_job_chunks(renderer, site, job, items))
+
+
+def render_job_chunks(renderer: Renderer, site: SiteContext, job: Job, items: Any = None) -> list[bytes]:
+    """As `render_job`, in the chunks it was made of (written as they are: the largest
+    files are never joined in memory). `items` keeps the items of a page's long lists
+    (fragments.PageItems) or the rows of a download file (fragments.KeptRows) between builds."""
     if job.kind == "page":
         key, lang = job.args
-        return rendered_bytes(lambda: renderer.render_encoded(key, lang, site, items))
+        return rendered_bytes(lambda: renderer.render_chunks(key, lang, site, items))
     if job.kind == "bilingual":
         key, lang = job.args
         return rendered_bytes(lambda: BilingualRenderer(renderer).render(key, lang, site))
@@ -64,7 +69,7 @@ def render_job(renderer: Renderer, site: SiteContext, job: Job, items: Any = Non
     if job.kind == "alias":
         return rendered_bytes(lambda: render_alias(renderer, site, *job.args))
     if job.kind == "export":
-        return export_file(site.library, site.base_url, *job.args, kept=items)
+        return export_chunks(site.library, site.base_url, *job.args, kept=items)
     if job.kind == "sitemap":  # every page but print views, former addresses and short links
-        return sitemap(page_keys(site), site.base_url, LANGUAGES).encode("utf-8")
+        return [sitemap(page_keys(site), site.base_url, LANGUAGES).encode("utf-8")]
     raise ValueError(job.kind)

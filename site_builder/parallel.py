@@ -20,7 +20,7 @@ from typing import Iterator
 
 from .dependencies import PageDeps, recording_site
 from .fragments import KeptRows, PageItems
-from .jobs import Job, render_job
+from .jobs import Job, render_job_chunks
 from .render import RenderFailure, Renderer
 from .urls import ENTRY_KINDS
 from .write import link_file, put_file
@@ -53,8 +53,12 @@ class Task:
     heap_frozen: bool = False  # the process froze its heap already (see frozen_heap)
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+def digest(*chunks: bytes) -> str:
+    """The hash of a file's bytes, given whole or in chunks."""
+    hashed = hashlib.sha1(usedforsecurity=False)
+    for chunk in chunks:
+        hashed.update(chunk)
+    return hashed.hexdigest()
 
 
 def render_one(task: Task, job: Job) -> Rendered:
@@ -64,15 +68,16 @@ def render_one(task: Task, job: Job) -> Rendered:
         items = PageItems(task.renderer.site, deps, task.digests, job.path, task.items, task.render_key)
     elif job.kind == "export":
         items = KeptRows(task.digests, job.path, task.items, task.render_key)
-    data: bytes | None = render_job(task.renderer, recording_site(task.renderer.site, deps), job, items)
-    assert data is not None
-    hashed = digest(data)
-    if task.target is not None:
-        if task.present.get(job.path) != hashed:
-            put_file(task.target, job.path, data, replace=not task.fresh)
-            if task.mirror is not None:
-                link_file(task.target, task.mirror, job.path, replace=False)
-        data = None  # (before saving its kept items: the two largest files, 11 MB each, need not coexist)
+    chunks = render_job_chunks(task.renderer, recording_site(task.renderer.site, deps), job, items)
+    hashed = digest(*chunks)
+    data = None
+    if task.target is None:
+        data = b"".join(chunks)
+    elif task.present.get(job.path) != hashed:
+        put_file(task.target, job.path, chunks, replace=not task.fresh)
+        if task.mirror is not None:
+            link_file(task.target, task.mirror, job.path, replace=False)
+    del chunks  # (before saving its kept items: the largest files, 11 MB each, need not be held meanwhile)
     counts = (0, 0)
     if items is not None:
         items.save()

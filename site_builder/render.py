@@ -87,11 +87,11 @@ def _template_position(exc: Exception) -> str:
     return found
 
 
-def rendered_bytes(render: Callable[[], str | bytes]) -> bytes:
-    """A page as UTF-8; template errors become a RenderFailure naming the template line."""
+def rendered_bytes(render: Callable[[], str | list[bytes]]) -> list[bytes]:
+    """A page as UTF-8, in chunks; template errors become a RenderFailure naming the template line."""
     try:
         page = render()
-        return page if isinstance(page, bytes) else page.encode("utf-8")
+        return page if isinstance(page, list) else [page.encode("utf-8")]
     except jinja2.TemplateSyntaxError as exc:
         raise RenderFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateError as exc:
@@ -189,11 +189,13 @@ class Renderer:
         records what the page reads, see dependencies.py); `items`: see PageView."""
         return "".join(self._pieces(key, lang, site, items))
 
-    def render_encoded(self, key: PageKey, lang: str, site: SiteContext | None = None, items: Any = None) -> bytes:
-        """As `render`, in UTF-8, encoded piece by piece as the template yields them: the
-        whole page is never held as text (at 5,000 entries the timeline is 4 MB of HTML,
-        which as one text, plus the pieces it is joined from, took 20 MB more)."""
-        return b"".join([piece.encode("utf-8") for piece in self._pieces(key, lang, site, items)])
+    def render_chunks(self, key: PageKey, lang: str, site: SiteContext | None = None, items: Any = None
+                      ) -> list[bytes]:
+        """As `render`, in UTF-8, encoded piece by piece as the template yields them, and
+        left in pieces (written with `writelines`): the page is never held whole, neither as
+        text nor as bytes (at 5,000 entries the timeline is 4 MB of HTML, which as one
+        text, plus the pieces it was joined from, took 20 MB more)."""
+        return [piece.encode("utf-8") for piece in self._pieces(key, lang, site, items)]
 
     def _pieces(self, key: PageKey, lang: str, site: SiteContext | None, items: Any) -> Iterator[str]:
         site = site or self.site

@@ -167,10 +167,11 @@ def link_file(source_root: Path, target_root: Path, relative_path: str, replace:
         shutil.copyfile(source, target)
 
 
-def put_file(root: Path, relative_path: str, data: bytes, replace: bool = True) -> None:
+def put_file(root: Path, relative_path: str, data: bytes | list[bytes], replace: bool = True) -> None:
     """Write one file of a folder being prepared. What is there is replaced, never
     modified in place: it may be a hard link shared with the live site (see
-    pipeline._write). `replace=False`: the folder is new, there is nothing to replace."""
+    pipeline._write). `replace=False`: the folder is new, there is nothing to replace.
+    `data`: the bytes, whole or in chunks (written one after the other)."""
     target = os.path.join(root, relative_path)
     if replace:
         _remove(target)
@@ -180,7 +181,10 @@ def put_file(root: Path, relative_path: str, data: bytes, replace: bool = True) 
         os.makedirs(os.path.dirname(target), exist_ok=True)
         handle = open(target, "xb")
     with handle:
-        handle.write(data)
+        if isinstance(data, list):  # a file in chunks (see jobs.render_job_chunks)
+            handle.writelines(data)
+        else:
+            handle.write(data)
 
 
 def _remove(path: str) -> None:

@@ -348,3 +348,11 @@ def test_records_are_written_and_read_in_batches_and_never_trusted_damaged(tmp_p
     path.write_bytes(bytes(data))
     assert cache.read_checked_records(path) is None
     assert cache.read_checked_records(tmp_path / "missing") is None
+
+
+def test_a_checked_file_of_another_format_is_not_read_as_records(tmp_path):
+    """Its checksum is right (same scheme), but it is one value, not batches of records:
+    e.g. a page's kept items from an older version of the generator."""
+    path = tmp_path / "pieces"
+    assert cache.write_checked(path, {"version": cache.CACHE_VERSION, "items": {("a",): b"x" * 100}})
+    assert cache.read_checked_records(path) is None
