@@ -303,9 +303,9 @@ def json_chunks(export: Export, lines: list[bytes], library: Library, base_url: 
         "site": {"title": _both(site.title), "url": base_url} if site else {"url": base_url},
         "licence": _both(site.licence) if site else None,
     }, ensure_ascii=False, indent=2)
-    # Each line encoded on its own and the file joined once: the timeline's is 11 MB at
-    # 5,000 entries, and building it as one text first held four copies of it at once.
-    # (Left in pieces, written as they are: joining the lines, then the file, held it twice.)
+    # Each line encoded on its own, and the file left in those pieces (written one after the
+    # other): the timeline's is 11 MB at 5,000 entries, and building it as one text held
+    # four copies of it at once.
     head_bytes = (head[:-2] + ',\n  "records": ').encode("utf-8")
     if not lines:
         return [head_bytes, b"[]\n}\n"]
@@ -362,7 +362,7 @@ def export_chunks(library: Any, base_url: str, name: str, form: str, dataset_id:
 
     if kept is not None:
         lines = [kept.line(row, line) for row in rows]
-        kept.save()  # before joining the file: see KeptRows.save
+        kept.save()  # as soon as every line is made: see KeptRows.save
     else:
         lines = [line(row) for row in rows]
     return json_chunks(export, lines, library, base_url) if form == "json" else csv_chunks(export, lines)

@@ -180,9 +180,9 @@ class KeptRows:
         return stored[1]
 
     def save(self) -> None:
-        """Keep the rows used; then let go of them (saving twice saves once). Called as
-        soon as every line is made, before the file is joined from them: the timeline's
-        rows are 11 MB at 5,000 entries, and need not be held three times at once."""
+        """Keep the rows used, then let go of what was loaded (saving twice saves once).
+        Called as soon as every line is made, before the file is written: the timeline's
+        rows are 11 MB at 5,000 entries."""
         if self._kept is not None:
             self.store.save(self._used, self._kept, self.rendered > 0)
             self._kept, self._used = None, {}
