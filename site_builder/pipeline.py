@@ -61,11 +61,12 @@ class BuildReport:
 @dataclass
 class Session:
     """What a long-running process (serve) keeps from one build to the next: the
-    state it saved and the content files' results, so that a rebuild neither loads
-    the one nor unpickles the others again (at 5,000 entries, 1.2 s of an edit).
-    Only a hint, like the cache: the state is used only while its file is still the
-    one this process saved (another build, say `make site` in another terminal,
-    replaces it), and results only for files whose memo entry is unchanged."""
+    state and record it saved and the content files' results, so that a rebuild neither
+    loads the first two nor unpickles the others again (at 5,000 entries, 1.2 s of an
+    edit). Only a hint, like the cache: the state and record are used only while their
+    files are still the ones this process saved (another build, say `make site` in
+    another terminal, replaces them), and results only for files whose memo entry is
+    unchanged."""
 
     state: BuildState | None = None
     state_file: tuple[int, int, int] | None = None  # (inode, size, mtime) of the state file it saved
