@@ -96,3 +96,23 @@ def test_tricky_strings_are_quoted(generator_module):
                     "g": ["on", "ok-id"], "date": "2023-10-04"})
     assert text == ('a: "no"\nb: "010"\nc: "1e5"\nd: "x: y # z"\ne: "\\"quoted\\" \\\\ back"\nf: "2023-10-04"\n'
                     'g: ["on", ok-id]\ndate: 2023-10-04\n')
+
+
+def test_check_reads_on_every_core_and_reports_exactly_what_one_core_reports(tmp_path):
+    """`site-builder check` reads files in worker processes, as a build does, once there
+    are enough of them (reading.MIN_FILES_PER_WORKER): the same problems, in the same order."""
+    from site_builder.pipeline import ContentError, check
+    from site_builder.reading import MIN_FILES_PER_WORKER
+    content = tmp_path / "content"
+    assert _generate(content, entries=400).returncode == 0
+    assert len(list(content.rglob("*.yaml"))) >= 2 * MIN_FILES_PER_WORKER
+    events = sorted((content / "timeline").glob("*.yaml"))
+    for event in (events[3], events[-3]):  # one mistake early and one late in the reading order
+        event.write_text(event.read_text(encoding="utf-8").replace("\ndate: ", "\ndat: ", 1), encoding="utf-8")
+    reports = []
+    for jobs in (1, 2):
+        with pytest.raises(ContentError) as raised:
+            check(content, jobs=jobs)
+        reports.append([str(problem) for problem in raised.value.problems])
+    assert reports[0] == reports[1]
+    assert sum("unknown field 'dat'" in line for line in reports[0]) == 2
