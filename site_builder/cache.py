@@ -42,7 +42,7 @@ import stat
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Callable, Iterable
 
 from .errors import Position, Problem
 
@@ -184,47 +184,15 @@ def _versions() -> dict[str, str]:
     return {library: found[library] for library in _LIBRARIES}
 
 
-def write_checked(path: Path, payload: dict[str, Any]) -> bool:
-    """Write `payload` after the SHA-256 of its bytes, atomically; never fails (False: not written).
-
-    The format is marshal's, not JSON: a record lists every file of the site, and
-    marshal writes and reads 50,000 entries in milliseconds where JSON took half a
-    second. (marshal is no format to read from strangers: these files are the
-    build's own, and their bytes are checked against the SHA-256 before loading.)"""
-    body = marshal.dumps(payload)
+def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> bool:
+    """Write a cache file through `write(file)` into a temporary file, then put it in place
+    in one rename; never fails (False: not written: a cache that cannot be written only
+    makes the next build slower)."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # concurrent builds never share one
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as file:  # (two writes: no third copy of a file that may be 11 MB)
-            file.write(hashlib.sha256(body).hexdigest().encode() + b"\n")
-            file.write(body)
-        temporary.replace(path)
-        return True
-    except OSError:  # a cache that cannot be written only makes the next build slower
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
-        return False
-
-
-def write_checked_records(path: Path, records: Iterable[Any]) -> bool:
-    """As `write_checked`, for a sequence of values marshalled one by one as they come:
-    the file is never whole in memory (a page's kept download rows are 11 MB at 5,000
-    entries, and marshal grows one buffer for all of it by copies). Read by `read_checked_records`."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         with open(temporary, "wb") as file:
-            file.write(b"0" * 64 + b"\n")  # the SHA-256, once known
-            digest, records = hashlib.sha256(), iter(records)
-            while batch := list(itertools.islice(records, RECORDS_PER_BATCH)):
-                data = marshal.dumps(batch)
-                data = len(data).to_bytes(8, "little") + data  # (read whole: marshal reads a file piece by piece)
-                digest.update(data)
-                file.write(data)
-            file.seek(0)
-            file.write(digest.hexdigest().encode())
+            write(file)
         temporary.replace(path)
         return True
     except OSError:
@@ -233,6 +201,38 @@ def write_checked_records(path: Path, records: Iterable[Any]) -> bool:
         except OSError:
             pass
         return False
+
+
+def write_checked(path: Path, payload: dict[str, Any]) -> bool:
+    """Write `payload` after the SHA-256 of its bytes, atomically; never fails (False: not written).
+
+    The format is marshal's, not JSON: a record lists every file of the site, and
+    marshal writes and reads 50,000 entries in milliseconds where JSON took half a
+    second. (marshal is no format to read from strangers: these files are the
+    build's own, and their bytes are checked against the SHA-256 before loading.)"""
+    body = marshal.dumps(payload)
+
+    def write(file: BinaryIO) -> None:  # (two writes: no third copy of a file that may be 11 MB)
+        file.write(hashlib.sha256(body).hexdigest().encode() + b"\n")
+        file.write(body)
+    return write_atomically(path, write)
+
+
+def write_checked_records(path: Path, records: Iterable[Any]) -> bool:
+    """As `write_checked`, for a sequence of values marshalled in batches as they come:
+    the file is never whole in memory (a page's kept download rows are 11 MB at 5,000
+    entries, and marshal grows one buffer for all of it by copies). Read by `read_checked_records`."""
+    def write(file: BinaryIO) -> None:
+        file.write(b"0" * 64 + b"\n")  # the SHA-256, once known
+        digest, values = hashlib.sha256(), iter(records)
+        while batch := list(itertools.islice(values, RECORDS_PER_BATCH)):
+            data = marshal.dumps(batch)
+            data = len(data).to_bytes(8, "little") + data  # (read whole: marshal reads a file piece by piece)
+            digest.update(data)
+            file.write(data)
+        file.seek(0)
+        file.write(digest.hexdigest().encode())
+    return write_atomically(path, write)
 
 
 def read_checked_records(path: Path) -> list[Any] | None:

@@ -292,10 +292,6 @@ def csv_line(export: Export, record: dict[str, Any], lines: CsvLines) -> bytes:
     return lines([cell for column in export.columns for cell in _csv_cells(column, record[column.name])])
 
 
-def to_json(export: Export, lines: list[bytes], library: Library, base_url: str) -> bytes:
-    return b"".join(json_chunks(export, lines, library, base_url))
-
-
 def json_chunks(export: Export, lines: list[bytes], library: Library, base_url: str) -> list[bytes]:
     site = library.site
     head = json.dumps({
@@ -316,10 +312,6 @@ def json_chunks(export: Export, lines: list[bytes], library: Library, base_url: 
         pieces.append(line)
     pieces.append(b"\n  ]\n}\n")
     return pieces
-
-
-def to_csv(export: Export, lines: list[bytes]) -> bytes:
-    return b"".join(csv_chunks(export, lines))
 
 
 def csv_chunks(export: Export, lines: list[bytes]) -> list[bytes]:

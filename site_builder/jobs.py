@@ -16,7 +16,7 @@ from .bilingual import BilingualRenderer
 from .exports import export_chunks, export_paths
 from .permalinks import BilingualKey, short_path
 from .redirects import alias_pages, render_alias, render_short, short_pages
-from .render import LANGUAGES, Renderer, page_keys, rendered_bytes
+from .render import LANGUAGES, Renderer, page_keys, rendered_chunks
 from .sitemap import sitemap
 from .urls import PageKey
 from .views import SiteContext
@@ -60,14 +60,14 @@ def render_job_chunks(renderer: Renderer, site: SiteContext, job: Job, items: An
     (fragments.PageItems) or the rows of a download file (fragments.KeptRows) between builds."""
     if job.kind == "page":
         key, lang = job.args
-        return rendered_bytes(lambda: renderer.render_chunks(key, lang, site, items))
+        return rendered_chunks(lambda: renderer.render_chunks(key, lang, site, items))
     if job.kind == "bilingual":
         key, lang = job.args
-        return rendered_bytes(lambda: BilingualRenderer(renderer).render(key, lang, site))
+        return rendered_chunks(lambda: BilingualRenderer(renderer).render(key, lang, site))
     if job.kind == "short":
-        return rendered_bytes(lambda: render_short(renderer, site, *job.args))
+        return rendered_chunks(lambda: render_short(renderer, site, *job.args))
     if job.kind == "alias":
-        return rendered_bytes(lambda: render_alias(renderer, site, *job.args))
+        return rendered_chunks(lambda: render_alias(renderer, site, *job.args))
     if job.kind == "export":
         return export_chunks(site.library, site.base_url, *job.args, kept=items)
     if job.kind == "sitemap":  # every page but print views, former addresses and short links

@@ -87,7 +87,7 @@ def _template_position(exc: Exception) -> str:
     return found
 
 
-def rendered_bytes(render: Callable[[], str | list[bytes]]) -> list[bytes]:
+def rendered_chunks(render: Callable[[], str | list[bytes]]) -> list[bytes]:
     """A page as UTF-8, in chunks; template errors become a RenderFailure naming the template line."""
     try:
         page = render()

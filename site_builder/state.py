@@ -34,6 +34,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .cache import write_atomically
 from .reading import Memo
 
 VERSION = 7  # 6: content results and pages' dependencies packed with marshal; 7: files' SHA-256
@@ -171,20 +172,10 @@ def forget_state(out: Path) -> None:
 
 
 def save_state(out: Path, state: BuildState) -> bool:
-    """Save `state` for the next build; whether it could be saved."""
-    path = state_file(out)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            writer = _HashingWriter(handle)
-            pickle.dump((VERSION, state), writer, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
-            handle.write(writer.digest.digest())
-        temporary.replace(path)
-        return True
-    except OSError:
-        try:
-            temporary.unlink(missing_ok=True)  # a state that cannot be saved only makes the next build slower
-        except OSError:
-            pass
-        return False
+    """Save `state` for the next build; whether it could be saved (a state that cannot be
+    saved only makes the next build slower)."""
+    def write(handle: Any) -> None:
+        writer = _HashingWriter(handle)
+        pickle.dump((VERSION, state), writer, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+        handle.write(writer.digest.digest())
+    return write_atomically(state_file(out), write)

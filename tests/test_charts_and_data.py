@@ -195,13 +195,13 @@ def test_exports_are_deterministic():
 
 
 def test_an_export_with_no_records_is_valid_json_and_csv():
-    from site_builder.exports import to_csv, to_json
+    from site_builder.exports import csv_chunks, json_chunks
 
     site, _ = check(MINIMAL)
     for export in EXPORTS:
-        document = json.loads(to_json(export, [], site.library, site.base_url).decode("utf-8"))
+        document = json.loads(b"".join(json_chunks(export, [], site.library, site.base_url)).decode("utf-8"))
         assert document["name"] == export.name and document["records"] == []
-        assert list(csv.reader(io.StringIO(to_csv(export, []).decode("utf-8"), newline=""))) == [export.csv_header]
+        assert list(csv.reader(io.StringIO(b"".join(csv_chunks(export, [])).decode("utf-8"), newline=""))) == [export.csv_header]
 
 
 def test_a_page_reads_the_table_of_note_documents_once_however_often_it_asks(monkeypatch):
