@@ -125,6 +125,9 @@ def load_file(path: Path, display: str, raw: bytes | None = None) -> tuple[Sourc
                 return source, problems
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
+        own = _own_checks_before_failure(text, display)
+        if own:
+            return source, own
         mark = exc.problem_mark or exc.context_mark
         pos = _inside(source.lines, display, mark.line + 1, mark.column + 1) if mark else Position(display)
         message = exc.problem or exc.context or "invalid YAML"
@@ -146,16 +149,40 @@ def load_file(path: Path, display: str, raw: bytes | None = None) -> tuple[Sourc
     return source, builder.problems
 
 
+def _own_checks_before_failure(text: str, display: str) -> list[Problem]:
+    """Our limits, checked by PyYAML's pure-Python parser after libyaml gave up.
+
+    libyaml has limits of its own, which change with its version: the one bundled
+    with PyYAML 6.0.4 stops at 1,000 levels of flow nesting, and its scanner reads
+    that far ahead before the first event, so our depth check never saw level 17.
+    The Python parser has no such limit and streams its events; run again on the
+    file, it finds any alias, value too deep or value too many written before the
+    syntax error, so an editor gets the same message under every PyYAML version.
+    Only failed files pay for the slower parser."""
+    problems: list[Problem] = []
+    try:
+        _scan_into(problems, text, display, yaml.SafeLoader)
+    except yaml.YAMLError:  # the syntax error itself: ours, if any, were found before it
+        pass
+    return problems
+
+
 def _scan(text: str, display: str) -> list[Problem]:
+    problems: list[Problem] = []
+    _scan_into(problems, text, display, _Loader)
+    return problems
+
+
+def _scan_into(problems: list[Problem], text: str, display: str, loader: type) -> None:
     """Read the parser's events without composing anything: aliases are refused where
     they are written (they can blow a file up exponentially, "billion laughs", and
     content never needs them), and so are values nested deeper than MAX_DEPTH and
     values beyond the MAX_NODES-th, as the builder would; reading stops a little
-    deeper than MAX_DEPTH, and at the first value too many."""
-    problems: list[Problem] = []
+    deeper than MAX_DEPTH, and at the first value too many. Problems are added to
+    `problems` as found, so those before a syntax error are kept."""
     count = 0
     open_: list[list[bool]] = []  # per open collection: [is a mapping, its next node is a key]
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionEndEvent):
             open_.pop()
             continue
@@ -174,12 +201,11 @@ def _scan(text: str, display: str) -> list[Problem]:
             count += 1
             if count > MAX_NODES:
                 problems.append(Problem(position, f"file has more than {MAX_NODES:,} values", "split it into several entries"))
-                break
+                return
         if isinstance(event, yaml.CollectionStartEvent):
             open_.append([isinstance(event, yaml.MappingStartEvent), True])
             if len(open_) > 2 * MAX_DEPTH:
-                break
-    return problems
+                return
 
 
 def _forbidden_character(text: str, display: str) -> Problem:
