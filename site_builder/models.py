@@ -76,7 +76,9 @@ Year = Annotated[int, Field(ge=1800, le=2200)]
 # Numbers a reader is shown: bounded so that every locale can format them (Babel's
 # decimal arithmetic fails from about 10^25) and no float shows as "inf".
 Amount = Annotated[float, Field(ge=-10**15, le=10**15)]
-HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2000,
+# Patterns are written in the syntax Python and ECMA-262 (JSON Schema's "regex") share:
+# no escapes of characters that need none, which unicode-mode ECMA-262 refuses.
+HttpUrl = Annotated[str, Field(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000,
                                description="An http:// or https:// address.")]
 
 Refs = lambda kind: Annotated[list[Slug], Ref(kind), Field(default_factory=list)]  # noqa: E731

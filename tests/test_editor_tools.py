@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -83,3 +86,39 @@ def test_new_refuses_existing_and_unsafe_ids(site_copy, run_cli, tmp_path):
         result = run_cli("new", "actor", bad, cwd=tmp_path)
         assert result.returncode == 1 and "is not a valid id" in result.stderr, bad
     assert not list((tmp_path / "content").rglob("*passwd*"))
+
+
+def test_every_schema_is_valid_for_a_real_validator(tmp_path):
+    """check-jsonschema checks each schema against its metaschema, patterns included as
+    ECMA-262 regular expressions in unicode mode (what JSON Schema's "regex" means, and
+    what editors' validators compile): a pattern only Python accepts would make strict
+    tooling refuse the whole schema."""
+    files = []
+    for name, text in schema_texts().items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files.append(str(tmp_path / name))
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--check-metaschema", *files],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _patterns(schema: object) -> list[str]:
+    if isinstance(schema, dict):
+        found = [schema["pattern"]] if isinstance(schema.get("pattern"), str) else []
+        return found + [p for value in schema.values() for p in _patterns(value)]
+    if isinstance(schema, list):
+        return [p for value in schema for p in _patterns(value)]
+    return []
+
+
+@pytest.mark.parametrize("text, expected", [("https://example.org/a?b=c", True), ("http://x.y", True),
+                                             ('https://x.y/"quoted"', False), ("https://x.y/<b>", False),
+                                             ("https://x.y/a b", False), ("ftp://x.y", False)])
+def test_url_pattern_means_the_same_in_python_and_ecma262(text, expected):
+    import regress
+
+    urls = {p for name, schema in schema_texts().items() for p in _patterns(json.loads(schema)) if "https?" in p}
+    assert urls, "no URL pattern in the schemas"
+    for pattern in urls:
+        assert (re.search(pattern, text) is not None) == expected, pattern
+        assert (regress.Regex(pattern, "u").find(text) is not None) == expected, pattern
