@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable
 
+from .confine import leaves
 from .errors import Position, Problem
 
 PACKAGE = Path(__file__).resolve().parent
@@ -72,19 +73,22 @@ def _read(path: str) -> bytes:
         return file.read()
 
 
-def _scan(folder: str, suffix: str) -> list[tuple[str, str, os.stat_result]]:
+def _scan(folder: str, suffix: str) -> list[tuple[str, str, os.stat_result | None]]:
     """(relative path, path, stat) of every file under `folder`, by relative path.
 
     The same files as the loader's `rglob`: symlinked files are followed, symlinked
-    folders are not entered; __pycache__ is skipped.
+    folders are not entered; __pycache__ is skipped. A link that leads out of `folder`
+    (confine.py) is listed with no stat, and never opened: the build refuses it.
     """
-    found = []
+    found: list[tuple[str, str, os.stat_result | None]] = []
     pending = [("", folder)]
     while pending:
         prefix, path = pending.pop()
         with os.scandir(path) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
+                if entry.is_symlink() and leaves(entry.path, folder):
+                    found.append((prefix + entry.name, entry.path, None))
+                elif entry.is_dir(follow_symlinks=False):
                     if entry.name != "__pycache__":
                         pending.append((f"{prefix}{entry.name}/", entry.path))
                 elif entry.name.endswith(suffix) and entry.is_file():
@@ -117,6 +121,9 @@ def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: P
         except OSError:  # a folder deleted or unreadable mid-scan
             return ""
         for relative, path, info in files:
+            if info is None:  # a link out of the folder: its name counts, its target is not read
+                digest.update(f"\0{label}/{relative}\0link out".encode())
+                continue
             entry = known.get(path)
             if (entry is not None and entry[0] == info.st_size and entry[1] == info.st_mtime_ns
                     and entry[2] == info.st_ino and entry[3] == info.st_ctime_ns

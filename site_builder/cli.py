@@ -1,4 +1,4 @@
-"""Command line: `site-builder build` and `site-builder check`.
+"""Command line: `site-builder init`, `build`, `check`, `serve`, `new`, `status`, `schema`.
 
 Exit status: 0 success, 1 content (or template/output) errors, 2 usage errors.
 Content mistakes are printed as `file:line:col: error: message (hint)`, never as
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .cache import build_inputs, unchanged_build, warnings_of
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, as_seen_from
 
 # The other modules are imported where they are used: loading pydantic, Jinja and
 # Babel takes a few tenths of a second, which a build with nothing to do skips.
@@ -24,6 +24,7 @@ ENTRY_KINDS = ("theme", "event", "equipment", "actor", "source", "note", "datase
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="site-builder",
                                      description="Build a bilingual (French/English) explainer site from YAML content.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sub: argparse.ArgumentParser) -> None:
@@ -38,8 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     common(build_cmd)
     build_cmd.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
                            help="output folder, replaced atomically (default: build)")
-    build_cmd.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR",
-                           help="templates, static assets and catalogs (default: templates)")
+    build_cmd.add_argument("--templates", type=Path, metavar="DIR",
+                           help="templates, static assets and catalogs (default: templates/ next to the content folder)")
     build_cmd.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                            help="processes rendering pages (default: one per core)")
     build_cmd.add_argument("--base-url", metavar="URL", type=_url,
@@ -53,7 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("kind", choices=ENTRY_KINDS, metavar="KIND", help="one of: " + ", ".join(ENTRY_KINDS))
     new_cmd.add_argument("id", metavar="ID", help="the new entry's id (lowercase letters, digits, hyphens)")
     new_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
-    new_cmd.add_argument("--schemas", type=Path, default=Path("schemas"), metavar="DIR")
+    new_cmd.add_argument("--schemas", type=Path, metavar="DIR",
+                         help="JSON Schemas the file's modeline points to (default: schemas/ next to the content folder)")
+
+    init_cmd = commands.add_parser("init", help="start a new explainer: a small bilingual site, its templates and schemas")
+    init_cmd.add_argument("folder", type=Path, metavar="DIR", help="the new explainer's folder (must not exist, or be empty)")
 
     schema_cmd = commands.add_parser("schema", help="write the JSON Schemas of every kind of content file")
     schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR")
@@ -69,7 +74,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="port on 127.0.0.1 (default: 8000; 0 picks a free port)")
     serve_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
     serve_cmd.add_argument("--out", type=Path, default=Path("build"), metavar="DIR")
-    serve_cmd.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR")
+    serve_cmd.add_argument("--templates", type=Path, metavar="DIR",
+                           help="(default: templates/ next to the content folder)")
     serve_cmd.add_argument("--no-search", dest="search", action="store_false",
                            help="skip the search index on every rebuild (much faster for large sites)")
     return parser
@@ -88,8 +94,23 @@ def _port(value: str) -> int:
     return int(value)
 
 
-def _print_problems(problems: list[Problem], quiet: bool) -> None:
-    for problem in problems:
+def _version() -> str:
+    from importlib import metadata
+    try:
+        return metadata.version("site-builder")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
+
+
+def _beside_content(args: argparse.Namespace, name: str) -> None:
+    """Folders found next to the content unless given: a project is content/,
+    templates/ and schemas/ side by side, wherever it is run from."""
+    if getattr(args, name, False) is None:
+        setattr(args, name, args.content.absolute().parent / name)
+
+
+def _print_problems(problems: list[Problem], quiet: bool, content: Path) -> None:
+    for problem in as_seen_from(problems, content):
         if problem.severity == "error" or not quiet:
             print(problem, file=sys.stderr)
     errors = sum(1 for p in problems if p.severity == "error")
@@ -127,7 +148,7 @@ def _status(args: argparse.Namespace) -> int:
 
 def _report_unchanged(args: argparse.Namespace, summary: dict) -> int:
     warnings = warnings_of(summary)
-    _print_problems(warnings, args.quiet)
+    _print_problems(warnings, args.quiet, args.content)
     if not args.quiet:
         pages = ", ".join(f"{n} {lang}" for lang, n in summary["pages"].items())
         print(f"Nothing changed since the last build of {args.out}/ ({sum(summary['pages'].values())} pages, "
@@ -135,8 +156,29 @@ def _report_unchanged(args: argparse.Namespace, summary: dict) -> int:
     return 0
 
 
+def _init(folder: Path) -> int:
+    from .new_explainer import InitError, init_explainer
+    try:
+        made = init_explainer(folder)
+    except InitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    shown = os.path.relpath(made) if not os.path.relpath(made).startswith("..") else str(made)
+    print(f"Created a new explainer in {shown}/ (content/, templates/, schemas/, .gitignore). Next:\n"
+          f"  cd {shown}\n"
+          "  site-builder check --strict   # validate the content\n"
+          "  site-builder serve            # preview on http://127.0.0.1:8000/, rebuilt as you edit\n"
+          "  site-builder build            # write the site into build/\n"
+          "Replace the example entries in content/ and set base_url in content/site.yaml before publishing.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    for folder in ("templates", "schemas"):
+        _beside_content(args, folder)
+    if args.command == "init":
+        return _init(args.folder)
     if args.command == "build" and not args.verbose:
         summary = unchanged_build(args.out, build_inputs(args.content, args.templates, args.base_url, args.strict,
                                                          args.search))
@@ -166,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             site, problems = check(args.content, args.strict, _logger(args))
-            _print_problems(problems, args.quiet)
+            _print_problems(problems, args.quiet, args.content)
             if not args.quiet:
                 counts = ", ".join(f"{site.library.count(k)} {k}" for k in site.library.entries)
                 print(f"Content is valid: {counts}; {len(problems)} warning(s).")
@@ -175,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                                max(0, args.jobs))
         report = build(options, _logger(args),
                        notice=(lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr)))
-        _print_problems(report.warnings, args.quiet)
+        _print_problems(report.warnings, args.quiet, args.content)
         if not args.quiet:
             pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
             if report.skipped:
@@ -186,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(report.warnings)} warning(s) in {report.seconds:.2f} s → {args.out}/")
         return 0
     except ContentError as exc:
-        _print_problems(exc.problems, args.quiet)
+        _print_problems(exc.problems, args.quiet, args.content)
         return 1
     except (TemplateFailure, OutputError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -7,8 +7,9 @@ an editor fixes them all in one pass instead of one per build.
 from __future__ import annotations
 
 import difflib
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Literal
 
@@ -68,13 +69,24 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f"did you mean '{matches[0]}'?" if matches else ""
 
 
-def display_path(path: Path, root: Path | None = None) -> str:
-    """The path an editor recognises: relative to the working directory when possible."""
-    for base in (Path.cwd(), root.parent if root else None):
-        if base is None:
-            continue
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            pass
-    return str(path)
+def display_path(path: Path, content_root: Path) -> str:
+    """How problems name a file of the content: from the folder that holds the content
+    folder (`content/actors/iai.yaml`), whatever the working directory, so that a file's
+    result, kept between builds, is the same from any folder. (`as_seen_from` names it
+    from where a command was run.)"""
+    project = os.path.dirname(os.path.abspath(content_root))
+    return Path(os.path.relpath(os.path.abspath(path), project)).as_posix()
+
+
+def as_seen_from(problems: Iterable[Problem], content_root: Path, cwd: str | None = None) -> list[Problem]:
+    """`problems` with their files named as a terminal in `cwd` (default: the working
+    directory) opens them: relative when the content is below it, else absolute."""
+    project = os.path.dirname(os.path.abspath(content_root))
+    base = os.path.relpath(project, cwd or os.getcwd())
+    if base == ".":
+        return list(problems)
+    if base == ".." or base.startswith(".." + os.sep):
+        base = project
+    return [problem if os.path.isabs(problem.position.file) else
+            replace(problem, position=replace(problem.position, file=os.path.join(base, problem.position.file)))
+            for problem in problems]

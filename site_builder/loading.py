@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .confine import LINK_HINT, leaves
 from .errors import Position, Problem, did_you_mean, display_path
 from .models import KIND_FOLDERS, LANGUAGES, NoteFile, SiteSettings
 from .yaml_source import SourceFile, load_file
@@ -87,17 +88,23 @@ def content_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
     """(kind, path) of every content file under `root` (site.yaml first, kind "site")."""
     problems: list[Problem] = []
     if not root.is_dir():
-        return [], [Problem(Position(str(root)), "content folder not found",
+        return [], [Problem(Position(display_path(root, root)), "content folder not found",
                             "pass --content with the folder that holds site.yaml")]
     files: list[tuple[str, Path]] = []
     site_path = root / SITE_FILE
-    if not site_path.is_file():
-        problems.append(Problem(Position(display_path(site_path)), "site settings file is missing",
+    if leaves(site_path, root):
+        problems.append(_link_leaving(site_path, root))
+    elif not site_path.is_file():
+        problems.append(Problem(Position(display_path(site_path, root)), "site settings file is missing",
                                 "create site.yaml with the site's title, tagline, intro, about, base_url, licence and author"))
     else:
         files.append(("site", site_path))
     for kind, (folder, _model_class) in KIND_FOLDERS.items():
-        files.extend((kind, path) for path in _content_files(root / folder, problems))
+        if leaves(root / folder, root):
+            problems.append(Problem(Position(display_path(root / folder, root)), "symbolic link to a folder outside "
+                                    "the content folder; nothing in it is read", LINK_HINT))
+            continue
+        files.extend((kind, path) for path in _content_files(root / folder, root, problems))
     return files, problems
 
 
@@ -106,9 +113,9 @@ def file_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_content_file(kind: str, path: Path) -> FileResult:
-    """Parse and validate one file; never raises for bad content."""
-    display = display_path(path)
+def read_content_file(kind: str, path: Path, root: Path) -> FileResult:
+    """Parse and validate one file of the content folder `root`; never raises for bad content."""
+    display = display_path(path, root)
     try:
         raw = path.read_bytes()
     except OSError:
@@ -156,7 +163,7 @@ def assemble(results: list[FileResult]) -> tuple[LoadedContent, list[Problem]]:
 def load_content(root: Path) -> tuple[LoadedContent, list[Problem]]:
     """Read every content file under `root`; return what validated and all problems."""
     files, problems = content_files(root)
-    content, found = assemble([read_content_file(kind, path) for kind, path in files])
+    content, found = assemble([read_content_file(kind, path, root) for kind, path in files])
     return content, problems + found
 
 
@@ -169,25 +176,33 @@ def _ids_in_broken_file(kind: str, path: Path, data: Any) -> set[tuple[str, str]
     return {("note", note["id"]) for note in notes if isinstance(note, dict) and isinstance(note.get("id"), str)}
 
 
-def _content_files(folder: Path, problems: list[Problem]) -> list[Path]:
+def _content_files(folder: Path, root: Path, problems: list[Problem]) -> list[Path]:
     if not folder.is_dir():
         return []
     files = []
     for path, entry in _walk(folder):
+        if entry.is_symlink() and path.suffix == ".yaml" and leaves(path, root):
+            problems.append(_link_leaving(path, root))
+            continue
         if entry.is_dir() or path.name.startswith("."):
             continue
         if path.suffix == ".yaml" and not entry.is_file() and os.path.exists(entry.path):  # reading a named pipe would block
-            problems.append(Problem(Position(display_path(path)), "not a regular file",
+            problems.append(Problem(Position(display_path(path, root)), "not a regular file",
                                     "content files are plain text files"))
         elif path.suffix == ".yaml":
             files.append(path)
         elif path.suffix == ".yml":
-            problems.append(Problem(Position(display_path(path)), "content files must end in '.yaml'",
+            problems.append(Problem(Position(display_path(path, root)), "content files must end in '.yaml'",
                                     f"rename it to '{path.stem}.yaml'"))
         else:
-            problems.append(Problem(Position(display_path(path)), "not a content file; it is ignored",
+            problems.append(Problem(Position(display_path(path, root)), "not a content file; it is ignored",
                                     "move it out of the content folder", severity="warning"))
     return files
+
+
+def _link_leaving(path: Path, root: Path) -> Problem:
+    return Problem(Position(display_path(path, root)), "symbolic link to a file outside the content folder; "
+                   "it is not read", LINK_HINT)
 
 
 def _walk(folder: Path) -> list[tuple[Path, os.DirEntry]]:

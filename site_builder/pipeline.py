@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 import jinja2
 
 from .aliases import canonicalize, check_aliases
+from .confine import LINK_HINT, links_leaving
 from .cache import build_inputs, cache_file, load_record, save_record, summary_of, unchanged_build, warnings_of
 from .dependencies import entry_index, stale_jobs
 from .errors import ContentError, Position, Problem
@@ -173,6 +174,10 @@ def _renderer(site: SiteContext, templates: Path, compiled_templates: Path | Non
     if not (templates / "base.html").is_file():
         raise TemplateFailure(f"{templates}: templates folder not found or incomplete (no base.html); "
                               "pass --templates with the folder that holds the site's templates")
+    outside = links_leaving(templates)
+    if outside:
+        raise TemplateFailure("; ".join(f"{path}: symbolic link to a file outside the templates folder, not read"
+                                        for path in outside) + f" ({LINK_HINT})")
     try:
         return Renderer.create(site, templates, compiled_templates=compiled_templates)
     except OSError as exc:

@@ -32,19 +32,21 @@ class ReadFile:
     refs: list[EntryRefs]  # one per entry of the file, in the same order
 
 
-MemoKey = tuple[str, str, str]  # (kind, path, working folder): results name files relative to it
+# (kind, path from the content folder): results name files from the folder that holds the
+# content (errors.display_path), so they hold whatever the working directory.
+MemoKey = tuple[str, str]
 # Where each file's pickled result is in the memo file, with the hash of the file it was
 # read from: unchanged files are not pickled again, nor even written again.
 Memo = dict[MemoKey, Stored]
 
 
-def read_file(kind: str, path: Path, parser: ProseParser) -> ReadFile:
-    result = read_content_file(kind, path)
+def read_file(kind: str, path: Path, root: Path, parser: ProseParser) -> ReadFile:
+    result = read_content_file(kind, path, root)
     return ReadFile(result, [extract_references(model, parser) for _kind, model, _prefix in result.entries])
 
 
-def _read_pickled(kind: str, path: Path, parser: ProseParser) -> tuple[str, bytes]:
-    read = read_file(kind, path, parser)
+def _read_pickled(kind: str, path: Path, root: Path, parser: ProseParser) -> tuple[str, bytes]:
+    read = read_file(kind, path, root, parser)
     return read.result.digest, pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -79,8 +81,7 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | No
     memo = memo or {}
     index: Memo = {}
     to_read: list[tuple[MemoKey, str, Path]] = []
-    here = os.getcwd()
-    keys = [(kind, str(path), here) for kind, path in files]
+    keys = [(kind, os.path.relpath(path, root)) for kind, path in files]
     for key, (kind, path) in zip(keys, files):
         previous = memo.get(key)
         if store is not None and previous is not None and previous[0] and previous[0] == _digest_of(path, hashes):
@@ -89,7 +90,7 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | No
             to_read.append((key, kind, path))
     reused = len(index)
     fresh: dict[MemoKey, ReadFile] = {}
-    results = _read_all([(kind, path) for _, kind, path in to_read], parser, jobs)
+    results = _read_all([(kind, path) for _, kind, path in to_read], root, parser, jobs)
     for (key, _kind, _path), (digest, blob) in zip(to_read, results, strict=True):
         _keep(index, key, store, digest, blob)
         fresh[key] = pickle.loads(blob)  # as each arrives: the blobs of a cold build are never all in memory
@@ -103,7 +104,7 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | No
             blob = store.read(index[key]) if store is not None and key in index else None
             if blob is None:  # the memo lost it (a damaged cache file): read the file again
                 reused -= 1
-                digest, blob = _read_pickled(kind, path, parser)
+                digest, blob = _read_pickled(kind, path, root, parser)
                 _keep(index, key, store, digest, blob)
             read = pickle.loads(blob)
         ordered.append(read)
@@ -149,19 +150,20 @@ def _start_worker(parser: ProseParser) -> None:
     gc.enable()  # (the parent builds with it paused: pipeline.collector_paused)
 
 
-def _read_chunk(chunk: list[tuple[str, Path]]) -> list[tuple[str, bytes]]:
+def _read_chunk(chunk: tuple[Path, list[tuple[str, Path]]]) -> list[tuple[str, bytes]]:
     assert _worker_parser is not None
-    return [_read_pickled(kind, path, _worker_parser) for kind, path in chunk]
+    root, files = chunk
+    return [_read_pickled(kind, path, root, _worker_parser) for kind, path in files]
 
 
-def _read_all(files: list[tuple[str, Path]], parser: ProseParser, jobs: int) -> Iterator[tuple[str, bytes]]:
+def _read_all(files: list[tuple[str, Path]], root: Path, parser: ProseParser, jobs: int) -> Iterator[tuple[str, bytes]]:
     """(hash, pickled result) of each file, in order, as they are read."""
     workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (_read_pickled(kind, path, parser) for kind, path in files)
+        yield from (_read_pickled(kind, path, root, parser) for kind, path in files)
         return
     size = max(16, len(files) // (workers * 8))
-    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    chunks = [(root, files[i:i + size]) for i in range(0, len(files), size)]
     with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(parser,)) as pool:
         for chunk in pool.imap(_read_chunk, chunks):
             yield from chunk

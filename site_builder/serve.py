@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
+import os
 import re
 import sys
 import threading
@@ -27,7 +28,7 @@ from urllib.parse import urlsplit
 
 import watchfiles
 
-from .errors import ContentError, Problem, display_path
+from .errors import ContentError, Problem, as_seen_from
 from .pipeline import BuildOptions, Session, TemplateFailure, build
 from .write import OutputError
 
@@ -89,7 +90,7 @@ def build_once(options: BuildOptions, generation: int, out: TextIO, err: TextIO,
     try:
         report = build(options, notice=lambda message: print(message, file=err, flush=True), session=session)
     except ContentError as exc:
-        _print_problems(exc.problems, err)
+        _print_problems(as_seen_from(exc.problems, options.content), err)
         return Outcome(generation, problems=tuple(exc.problems))
     except (TemplateFailure, OutputError) as exc:
         print(f"error: {exc}", file=err, flush=True)
@@ -97,7 +98,7 @@ def build_once(options: BuildOptions, generation: int, out: TextIO, err: TextIO,
     except Exception as exc:  # a bug in the builder must not stop the preview; show it and keep watching
         traceback.print_exc(file=err)
         return Outcome(generation, failure=f"the build crashed: {exc!r}")
-    for warning in report.warnings:
+    for warning in as_seen_from(report.warnings, options.content):
         print(warning, file=err)
     pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
     print(f"Built {sum(report.pages.values())} pages ({pages}), {report.files} files, "
@@ -287,8 +288,13 @@ class PreviewFilter(watchfiles.DefaultFilter):
         return super().__call__(change, path)
 
 
+def _from_here(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def describe_changes(changes: set[tuple[watchfiles.Change, str]]) -> str:
-    paths = sorted({display_path(Path(path)) for _, path in changes})
+    paths = sorted({_from_here(path) for _, path in changes})
     shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
     return f"Changed: {shown}; rebuilding…"
 

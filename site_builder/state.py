@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterator
 from .cache import write_atomically
 from .reading import Memo
 
-VERSION = 7  # 6: content results and pages' dependencies packed with marshal; 7: files' SHA-256
+VERSION = 8  # 6: content results and pages' dependencies packed with marshal; 7: files' SHA-256; 8: memo keys without the working directory
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 

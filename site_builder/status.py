@@ -29,6 +29,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel
 
 from .aliases import check_aliases
+from .confine import leaves
 from .errors import Position, Problem
 from .library import Library
 from .links import LINKABLE, resolve
@@ -130,7 +131,10 @@ def paragraph_count(parser: ProseParser, text: str, lang: str) -> int:
 # -- the lock file -------------------------------------------------------------------
 
 def read_lock(path: Path) -> dict[str, dict[str, dict[str, str]]] | None:
-    """entry -> field -> {fr: hash, en: hash}; None when there is no usable lock file."""
+    """entry -> field -> {fr: hash, en: hash}; None when there is no usable lock file
+    (nor one that is a link out of the content folder: confine.py)."""
+    if leaves(path, path.parent):
+        return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -9,10 +9,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "site_builder"
 
 LAYERS = [
-    {"errors", "dates", "typography", "urls", "charts"},
+    {"errors", "confine", "dates", "typography", "urls", "charts"},
     {"yaml_source", "models", "i18n", "sitemap", "write", "cache", "permalinks", "memo"},
     {"loading", "markdown", "schema", "search", "citation"},
-    {"scaffold"},
+    {"scaffold", "new_explainer"},
     {"library"},
     {"links", "exports", "aliases"},
     {"views", "status", "reading"},
