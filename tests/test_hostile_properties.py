@@ -123,7 +123,8 @@ def assert_located(problem, content: Path) -> None:
     position = problem.position
     assert position.file, problem
     path = Path(position.file)
-    path = path if path.is_absolute() else Path.cwd() / path
+    # Named from the folder that holds the content (errors.display_path), whatever the working folder.
+    path = path if path.is_absolute() else content.parent / path
     assert path == content or content in path.parents, problem
     if position.line:  # a file-level problem has no line; any other points inside the file
         assert path.is_file(), problem
