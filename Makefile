@@ -125,7 +125,7 @@ check-newest: $(STAMP_NPM) system-deps
 	rm -rf $(NEWEST_VENV)
 	$(PYTHON) -m venv $(NEWEST_VENV)
 	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(NEWEST_VENV)/bin/python -m pip install --quiet \
-	  --disable-pip-version-check --upgrade --upgrade-strategy eager -e '.[test]'
+	  --disable-pip-version-check --upgrade --upgrade-strategy eager -e '.[test]' 'setuptools>=77'
 	$(NEWEST_VENV)/bin/python -m pip list --disable-pip-version-check --format=freeze
 	SITE_BUILDER_UNLOCKED=1 $(NEWEST_VENV)/bin/python -m pytest -m 'not browser' $(PYTEST_ARGS)
 

@@ -113,17 +113,21 @@ def installed_wheel(tmp_path_factory) -> Path:
     """A fresh venv holding the locked runtime dependencies and the wheel built from this
     checkout, nothing else (pip's cache makes the install quick after `make test`'s)."""
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "-w", str(work / "dist"), str(ROOT)], check=True, capture_output=True, timeout=300)
+    _succeed(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+             "-w", work / "dist", ROOT)
     wheels = list((work / "dist").glob("site_builder-*.whl"))
     assert len(wheels) == 1, wheels
     venv = work / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    pip = [str(_venv_bin(venv, "python")), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
-    subprocess.run([*pip, "--require-hashes", "-r", str(ROOT / "requirements" / "runtime.txt")],
-                   check=True, capture_output=True, timeout=600)
-    subprocess.run([*pip, str(wheels[0])], check=True, capture_output=True, timeout=300)
+    _succeed(sys.executable, "-m", "venv", venv)
+    pip = [_venv_bin(venv, "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
+    _succeed(*pip, "--require-hashes", "-r", ROOT / "requirements" / "runtime.txt")
+    _succeed(*pip, wheels[0])
     return venv
+
+
+def _succeed(*command: str | os.PathLike) -> None:
+    result = subprocess.run(list(map(str, command)), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"{' '.join(map(str, command))} failed:\n{result.stdout}{result.stderr}"
 
 
 def _run_installed(venv: Path, *args: str | os.PathLike, cwd: Path) -> subprocess.CompletedProcess:
