@@ -194,3 +194,36 @@ def test_bayraktar_figures_name_the_company_they_were_bought_from_not_the_countr
         assert "from Turkey" not in label.en and "à la Turquie" not in label.fr, where
         if "from" in label.en:
             assert "Baykar" in label.en and "Baykar" in label.fr, where
+
+
+def test_no_figure_label_ends_with_more_than(library):
+    # « plus de 1 000 » is a lower bound: the figure says it (`more_than`), the label does not
+    # dangle a "plus de" before the number.
+    dangling = [(where, figure.label.fr, figure.label.en) for where, figure in _figures(library)
+                if re.search(r"plus de\s*$", figure.label.fr) or re.search(r"more than\s*$", figure.label.en)]
+    assert not dangling, dangling
+
+
+# (entry, label words) of the figures the notes give as lower bounds: Incyber's « plus de 1 000
+# personnes » and « plus de 100 entreprises », Delanoë's "more than 40% of its oil".
+LOWER_BOUNDS = [("site", "People to be trained"), ("event:2022-11-17-cybersecurity-centre-announcement", "People"),
+                ("event:2023-akta-delegation-israel", "Cybersecurity companies"), ("actor:israel", "per Delanoë")]
+
+
+@pytest.mark.parametrize("where, words", LOWER_BOUNDS)
+def test_lower_bounds_are_marked_more_than(library, where, words):
+    found = [figure for place, figure in _figures(library) if place == where and words in figure.label.en]
+    assert len(found) == 1, (where, words)
+    assert found[0].more_than and not found[0].approximate and found[0].max is None
+
+
+def test_more_than_is_shown_on_the_pages(built):
+    def text(kind, entry_id, lang):
+        html = (built / PageKey(kind, entry_id).output_file(lang)).read_text(encoding="utf-8")
+        return re.sub(r"[\u00a0\u202f]", " ", html)
+
+    assert "plus de 1 000" in text("event", "2022-11-17-cybersecurity-centre-announcement", "fr")
+    assert "more than 1,000" in text("event", "2022-11-17-cybersecurity-centre-announcement", "en")
+    assert "plus de 100" in text("event", "2023-akta-delegation-israel", "fr")
+    assert "more than 40%" in text("actor", "israel", "en")
+    assert "plus de 40 %" in text("actor", "israel", "fr")
