@@ -127,7 +127,8 @@ class Formatter:
             return f"{amount} de {word}"
         return f"{get_currency_symbol(currency, locale='en')}{amount}"
 
-    def quantity(self, value: float, unit: str, maximum: float | None = None, approximate: bool = False) -> str:
+    def quantity(self, value: float, unit: str, maximum: float | None = None, approximate: bool = False,
+                 more_than: bool = False) -> str:
         def one(v: float) -> str:
             if unit == "percent":
                 return self.percent(v)
@@ -140,4 +141,6 @@ class Formatter:
             text = self._("{low} to {high}").format(low=one(value), high=one(maximum))
         if approximate:
             text = self._("about {value}").format(value=text)
+        if more_than:
+            text = self._("more than {value}").format(value=text)
         return for_language(text, self.lang)

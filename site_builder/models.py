@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainValidator,
-                      Tag, WithJsonSchema)
+                      Tag, WithJsonSchema, model_validator)
 
 from .dates import FuzzyDate, parse_date
 
@@ -94,7 +94,8 @@ class Figure(_Model):
     """A number worth showing, with its unit, formatted per locale.
 
     `unit` is an ISO 4217 currency code (USD), 'percent' or 'count'. `max` makes a
-    range ("$200 to $300 million"); `approximate` keeps "about" visible.
+    range ("$200 to $300 million"); `approximate` keeps "about" visible and `more_than`
+    keeps "more than" visible (a note's "plus de 1 000" is a lower bound, not an estimate).
     """
 
     label: Text
@@ -102,11 +103,19 @@ class Figure(_Model):
     max: Union[Amount, None] = None
     unit: Annotated[str, Field(pattern=r"^([A-Z]{3}|percent|count)$")]
     approximate: bool = False
+    more_than: bool = False
     date: Union[Date, None] = None
     link: Union[str, None] = Field(default=None, pattern=r"^[a-z]+:[a-z0-9-]+$",
                                    description="Entry where the figure is discussed, e.g. 'event:2023-11-barak-mx-contract'.")
     notes: Annotated[list[Slug], Ref("note")] = Field(default_factory=list)
     sources: Refs("source")
+
+    @model_validator(mode="after")
+    def _one_qualifier(self) -> "Figure":
+        # "more than about 1,000" or "more than 200 to 300" would say nothing clear.
+        if self.more_than and (self.approximate or self.max is not None):
+            raise ValueError("'more_than' cannot be combined with 'approximate' or 'max'")
+        return self
 
 
 class SiteSettings(_Model):

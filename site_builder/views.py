@@ -242,7 +242,7 @@ class PageView:
         return for_language(self.fmt.number(value), self.lang)
 
     def figure(self, figure: Figure) -> str:
-        return self.fmt.quantity(figure.value, figure.unit, figure.max, figure.approximate)
+        return self.fmt.quantity(figure.value, figure.unit, figure.max, figure.approximate, figure.more_than)
 
     def figure_link(self, figure: Figure) -> str:
         if not figure.link:

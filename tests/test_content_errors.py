@@ -745,3 +745,40 @@ def test_failed_build_leaves_existing_build_untouched(site_copy, write_file, run
     assert _snapshot(build) == before
     # No half-written build left next to it either.
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings_before
+
+
+FIGURE_EVENT = """\
+id: 2021-04-example-training
+date: 2021-04
+title:
+  fr: Formation d'exemple
+  en: Example training
+summary:
+  fr: Le [Testland](actor:testland) annonce une formation[^example-report-1].
+  en: "[Testland](actor:testland) announces a training programme[^example-report-1]."
+figures:
+  - label:
+      fr: Personnes à former
+      en: People to be trained
+    value: 1000
+    unit: count
+    more_than: true
+<QUALIFIER>
+    sources: [example-report]
+sources: [example-report]
+"""
+
+
+@pytest.mark.parametrize("qualifier", ["    approximate: true", "    max: 2000"])
+def test_more_than_cannot_go_with_approximate_or_max(qualifier, site_copy, write_file, run_cli, tmp_path):
+    # "more than about 1,000" or "more than 1,000 to 2,000" would say nothing clear.
+    write_file("timeline/2021-04-example-training.yaml", FIGURE_EVENT.replace("<QUALIFIER>", qualifier))
+    assert_reported(check(run_cli, tmp_path),
+                    "content/timeline/2021-04-example-training.yaml:10:5: error: "
+                    "'more_than' cannot be combined with 'approximate' or 'max'")
+
+
+def test_more_than_alone_is_valid(site_copy, write_file, run_cli, tmp_path):
+    write_file("timeline/2021-04-example-training.yaml", FIGURE_EVENT.replace("<QUALIFIER>\n", ""))
+    result = check(run_cli, tmp_path)
+    assert result.returncode == 0, result.stderr

@@ -63,3 +63,19 @@ def test_dates_keep_precision_per_locale(lang, text, expected):
 def test_numbers_money_and_percentages_per_locale(lang, value, unit, expected):
     text = Formatter(lang, gettext.NullTranslations()).quantity(value, unit)
     assert text.replace("\u00a0", " ") == expected.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("lang, value, unit, expected", [
+    ("fr", 1000, "count", "plus de 1\u202f000"), ("en", 1000, "count", "more than 1,000"),
+    ("fr", 40, "percent", "plus de 40\u202f%"), ("en", 40, "percent", "more than 40%"),
+])
+def test_a_lower_bound_says_more_than(lang, value, unit, expected):
+    # A note's « plus de 1 000 » is a lower bound: shown as such, not folded into the label.
+    french = {"more than {value}": "plus de {value}"}
+
+    class Catalog(gettext.NullTranslations):
+        def gettext(self, message):
+            return french.get(message, message) if lang == "fr" else message
+
+    text = Formatter(lang, Catalog()).quantity(value, unit, more_than=True)
+    assert text.replace("\u00a0", " ") == expected.replace("\u00a0", " ")
