@@ -72,6 +72,21 @@ Date = Annotated[
         "description": "EDTF date: 2023, 2023-11, 2023-10-04, 2008~ (approximate), 2011/2013 (range).",
     }),
 ]
+def _one_day(value: FuzzyDate) -> FuzzyDate:
+    if value.end is not None or value.start.approximate or value.start.precision != "day":
+        raise ValueError(f"'{value}' is not one day: write YYYY-MM-DD, e.g. 2024-01-31")
+    return value
+
+
+# When the entry was first published on the site, and last revised in substance (feeds, "Last updated").
+Day = Annotated[Date, AfterValidator(_one_day), WithJsonSchema({
+    "type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "description": "A day, YYYY-MM-DD."})]
+Added = Annotated[Union[Day, None], Field(default=None, description=(
+    "The day this entry was first published on the site (YYYY-MM-DD): its date in the news feeds."))]
+Updated = Annotated[Union[Day, None], Field(default=None, description=(
+    "The day this entry was last revised in substance (YYYY-MM-DD): shown as 'Last updated' and in the feeds. "
+    "Leave it for typo fixes."))]
 Year = Annotated[int, Field(ge=1800, le=2200)]
 # Numbers a reader is shown: bounded so that every locale can format them (Babel's
 # decimal arithmetic fails from about 10^25) and no float shows as "inf".
@@ -121,6 +136,8 @@ class SiteSettings(_Model):
 class Theme(_Model):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     title: Text
     description: Prose
 
@@ -128,6 +145,8 @@ class Theme(_Model):
 class Event(_Model):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     date: Date
     title: Text
     summary: Prose
@@ -159,6 +178,8 @@ EquipmentCategory = Literal[
 class Equipment(_Model):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     name: Name
     category: EquipmentCategory
     country: Annotated[Union[Slug, None], Ref("actor")] = None
@@ -181,6 +202,8 @@ ActorKind = Literal["state", "company", "organisation", "person"]
 class Actor(_Model):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     kind: ActorKind
     name: Name
     country: Annotated[Union[Slug, None], Ref("actor")] = None
@@ -200,6 +223,8 @@ class Source(_Model):
 
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     kind: SourceKind
     authors: list[ShortText] = Field(default_factory=list)
     title: ShortText
@@ -237,6 +262,8 @@ class DataPoint(_Model):
 class Dataset(_Model):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     title: Text
     description: Prose
     unit: Annotated[str, Field(pattern=r"^([A-Z]{3}|percent|count)$")]

@@ -12,6 +12,7 @@ LAYERS = [
     {"errors", "dates", "typography", "urls", "charts"},
     {"yaml_source", "models", "i18n", "sitemap", "write", "cache", "permalinks", "memo"},
     {"loading", "markdown", "schema", "search", "citation"},
+    {"reference"},
     {"scaffold"},
     {"library"},
     {"links", "exports", "aliases"},
