@@ -8,6 +8,7 @@ the page's footnote numbering for each citation.
 """
 from __future__ import annotations
 
+import html
 import marshal
 import re
 from functools import lru_cache
@@ -259,3 +260,18 @@ def _render_paragraph(open_: bool) -> Callable:
             return ""
         return _slot(env, ("open", "p", tokens[idx].level == 0) if open_ else ("close", "p"))
     return render
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(compiled: Compiled) -> str:
+    """A compiled text as plain text, for a page's description: no markup, no footnote
+    calls, paragraphs joined by a space, entities decoded."""
+    out: list[str] = []
+    for part in compiled:
+        if part.__class__ is str:
+            out.append(part)
+        elif part[0] == "close":
+            out.append(" ")
+    return " ".join(html.unescape(_TAG.sub("", "".join(out))).split())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import urlparse
 
 from babel import Locale, UnknownLocaleError
@@ -26,6 +26,7 @@ from .i18n import N_, OTHER, Formatter
 from .library import Library
 from .links import Links
 from .markdown import ProseParser, note_call_html
+from .meta import PageMeta
 from .models import Figure, Prose, Text
 from .permalinks import BilingualKey, short_path
 from .typography import for_language
@@ -82,9 +83,11 @@ class SiteContext:
     links: Links
     parser: ProseParser
     base_url: str
+    # asset name -> its fingerprinted name ('assets/style.css' -> 'assets/v/style.<hash>.css'), fingerprint.py
+    assets: Mapping[str, str] = field(default_factory=dict)
 
 
-class PageView:
+class PageView(PageMeta):
     def __init__(self, site: SiteContext, key: PageKey, lang: str, fmt: Formatter, items: Any = None):
         """`items`: a fragments.PageItems, to keep the items of long lists between builds."""
         self.site, self.key, self.lang, self.fmt, self.items = site, key, lang, fmt, items
@@ -135,7 +138,8 @@ class PageView:
         return self.url(kind, id)
 
     def asset(self, name: str) -> str:
-        return self.url_to(f"assets/{name}")
+        path = f"assets/{name}"
+        return self.url_to(self.site.assets.get(path, path))
 
     @property
     def switch_url(self) -> str:

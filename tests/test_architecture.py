@@ -9,16 +9,18 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "site_builder"
 
 LAYERS = [
-    {"errors", "dates", "typography", "urls", "charts"},
+    {"errors", "dates", "typography", "urls", "charts", "share_image", "qr", "fingerprint"},
+    {"webmanifest"},
     {"yaml_source", "models", "i18n", "sitemap", "write", "cache", "permalinks", "memo"},
     {"loading", "markdown", "schema", "search", "citation"},
     {"reference"},
     {"scaffold"},
     {"library"},
     {"links", "exports", "aliases"},
+    {"meta"},
     {"views", "status", "reading"},
     {"render", "state"},
-    {"bilingual", "redirects"},
+    {"bilingual", "redirects", "feeds"},
     {"jobs"},
     {"dependencies"},
     {"fragments"},
