@@ -70,7 +70,9 @@ def json_ld_markup(data: dict[str, Any]) -> Markup:
 
 
 class PageMeta:
-    """Mixed into PageView: description, OpenGraph, share card and JSON-LD of the page."""
+    """Mixed into PageView: description, OpenGraph, share card and JSON-LD of the page.
+    It uses the view's attributes (`site`, `key`, `lang`, `other`, `canonical`) and its
+    text helpers (`text`, `_`, `name`, `name_of`, `kind_label`, `date_text`...)."""
 
     site: Any
     key: Any
@@ -92,10 +94,10 @@ class PageMeta:
     def page_title(self) -> str:
         entry = self._entry()
         if entry is not None:
-            return self.name(self.key.kind, entry) if self.key.kind != "source" else entry.title  # type: ignore[attr-defined]
+            return self.name(self.key.kind, entry) if self.key.kind != "source" else entry.title
         if self.key.kind == "home":
-            return self.text(self.site.library.site.title)  # type: ignore[attr-defined]
-        return self._(SECTION_TITLES.get(self.key.kind, "Home"))  # type: ignore[attr-defined]
+            return self.text(self.site.library.site.title)
+        return self._(SECTION_TITLES.get(self.key.kind, "Home"))
 
     def description(self) -> str:
         """The page's description in plain text: its entry's summary (or description),
@@ -109,27 +111,27 @@ class PageMeta:
         if prose is not None:
             text = plain_text(self.site.parser.compiled_text(getattr(prose, self.lang), self.lang))
         elif entry is not None and hasattr(entry, "language"):  # a source without a description: what it is
-            text = f"{self.source_kind_label(entry.kind)}: {self.source_label(entry)}"  # type: ignore[attr-defined]
+            text = f"{self.source_kind_label(entry.kind)}: {self.source_label(entry)}"
         elif self.key.kind in SECTION_DESCRIPTIONS:
-            text = self._(SECTION_DESCRIPTIONS[self.key.kind]) + " " + self.text(site.tagline)  # type: ignore[attr-defined]
+            text = self._(SECTION_DESCRIPTIONS[self.key.kind])
         else:
-            text = self.text(site.tagline)  # type: ignore[attr-defined]
+            text = self.text(site.tagline)
         return shorten(text)
 
     def kicker(self) -> str:
         """What the page is, for the share picture: 'Event · 15 March 2021', 'Actor · State'."""
         entry, kind = self._entry(), self.key.kind
-        if entry is None:
-            return self.text(self.site.library.site.title) if kind != "home" else self._("Home")  # type: ignore[attr-defined]
-        label = self.kind_label(kind)  # type: ignore[attr-defined]
-        detail = {"event": lambda: self.date_text(entry.date),  # type: ignore[attr-defined]
-                  "equipment": lambda: self.category_label(entry.category),  # type: ignore[attr-defined]
-                  "source": lambda: self.source_kind_label(entry.kind),  # type: ignore[attr-defined]
-                  "actor": lambda: self._(ACTOR_KIND_SINGULAR[entry.kind])}.get(kind)  # type: ignore[attr-defined]
+        if entry is None:  # a section: its title says it all (the site's name is at the foot)
+            return self._("Home") if kind == "home" else ""
+        label = self.kind_label(kind)
+        detail = {"event": lambda: self.date_text(entry.date),
+                  "equipment": lambda: self.category_label(entry.category),
+                  "source": lambda: self.source_kind_label(entry.kind),
+                  "actor": lambda: self._(ACTOR_KIND_SINGULAR[entry.kind])}.get(kind)
         return f"{label} · {detail()}" if detail else label
 
     def share_card(self) -> ShareCard:
-        return ShareCard(self.kicker(), self.page_title(), self.text(self.site.library.site.title))  # type: ignore[attr-defined]
+        return ShareCard(self.kicker(), self.page_title(), self.text(self.site.library.site.title))
 
     def short_link(self) -> str:
         """The entry's language-neutral short link, absolute (for print and QR codes)."""
@@ -137,7 +139,7 @@ class PageMeta:
 
     def qr_code(self) -> Markup:
         """The QR code of the entry's short link, for printed pages (print and bilingual views)."""
-        return qr_svg(self.short_link(), self._("QR code of the short link %(url)s") % {"url": self.short_link()})  # type: ignore[attr-defined]
+        return qr_svg(self.short_link(), self._("QR code of the short link %(url)s") % {"url": self.short_link()})
 
     # -- OpenGraph and Twitter ----------------------------------------------------
     @property
@@ -148,7 +150,7 @@ class PageMeta:
         """og:image: absolute URL, size and alternative text of the page's share picture."""
         card = self.share_card()
         return {"url": absolute(self.site.base_url, self.share_image_path), "width": WIDTH, "height": HEIGHT,
-                "alt": f"{card.title} — {card.kicker} — {card.site}", "type": "image/png"}
+                "alt": " — ".join(dict.fromkeys(t for t in (card.title, card.kicker, card.site) if t)), "type": "image/png"}
 
     def open_graph(self) -> list[tuple[str, str]]:
         """(property, content) of the page's OpenGraph and Twitter card tags."""
@@ -156,8 +158,8 @@ class PageMeta:
         entry = self._entry()
         tags = [("og:type", "article" if entry is not None else "website"),
                 ("og:title", self.page_title()), ("og:description", self.description()),
-                ("og:url", self.canonical),  # type: ignore[attr-defined]
-                ("og:site_name", self.text(self.site.library.site.title)),  # type: ignore[attr-defined]
+                ("og:url", self.canonical),
+                ("og:site_name", self.text(self.site.library.site.title)),
                 ("og:locale", OG_LOCALES[self.lang]), ("og:locale:alternate", OG_LOCALES[self.other]),
                 ("og:image", image["url"]), ("og:image:type", image["type"]),
                 ("og:image:width", str(image["width"])), ("og:image:height", str(image["height"])),
@@ -167,20 +169,20 @@ class PageMeta:
         return tags
 
     def twitter_card(self) -> list[tuple[str, str]]:
-        return [("twitter:card", "summary_large_image"), ("twitter:title", self.page_title()),
-                ("twitter:description", self.description()), ("twitter:image", self.share_image()["url"]),
-                ("twitter:image:alt", self.share_image()["alt"])]
+        """Only the card's kind: for its title, description and picture, X (Twitter) reads
+        the OpenGraph tags (the page stays within its size budget)."""
+        return [("twitter:card", "summary_large_image")]
 
     # -- schema.org JSON-LD -------------------------------------------------------
     def _absolute(self, kind: str, id: str = "", lang: str | None = None) -> str:
         return absolute(self.site.base_url, PageKey(kind, id).path(lang or self.lang))
 
     def breadcrumb_list(self) -> dict[str, Any]:
-        trail = [(self._("Home"), self._absolute("home"))]  # type: ignore[attr-defined]
+        trail = [(self._("Home"), self._absolute("home"))]
         if self.key.kind != "home":
-            trail.append((self._(SECTION_TITLES[self.key.kind]), self._absolute(self.key.kind)))  # type: ignore[attr-defined]
+            trail.append((self._(SECTION_TITLES[self.key.kind]), self._absolute(self.key.kind)))
         if self.key.id:
-            trail.append((self.page_title(), self.canonical))  # type: ignore[attr-defined]
+            trail.append((self.page_title(), self.canonical))
         return {"@type": "BreadcrumbList", "itemListElement": [
             {"@type": "ListItem", "position": number, "name": name, "item": url}
             for number, (name, url) in enumerate(trail, start=1)]}
@@ -188,12 +190,12 @@ class PageMeta:
     def _ref(self, kind: str, id: str) -> dict[str, Any]:
         """A short node for a related actor: its type, name and page."""
         actor = self.site.library.get(kind, id)
-        return {"@type": ACTOR_TYPES[actor.kind], "name": self.text(actor.name),  # type: ignore[attr-defined]
+        return {"@type": ACTOR_TYPES[actor.kind], "name": self.text(actor.name),
                 "url": self._absolute(kind, actor.id)}
 
     def _publisher(self) -> dict[str, Any]:
         site = self.site.library.site
-        return {"@type": "Organization", "name": self.text(site.author), "url": absolute(self.site.base_url, "")}  # type: ignore[attr-defined]
+        return {"@type": "Organization", "name": self.text(site.author), "url": absolute(self.site.base_url, "")}
 
     def json_ld(self) -> Markup:
         graph = [node for node in (self._main_node(), self.breadcrumb_list()) if node]
@@ -202,20 +204,21 @@ class PageMeta:
     def _main_node(self) -> dict[str, Any] | None:
         entry, kind = self._entry(), self.key.kind
         site = self.site.library.site
-        common = {"name": self.page_title(), "description": self.description(), "url": self.canonical,  # type: ignore[attr-defined]
+        common = {"name": self.page_title(), "description": self.description(), "url": self.canonical,
                   "image": self.share_image()["url"]}
         if entry is None:
             if kind == "home":
                 return {"@type": "WebSite", **common, "inLanguage": self.lang, "publisher": self._publisher()}
-            return {"@type": "CollectionPage" if kind in ENTRY_KINDS else "WebPage", **common, "inLanguage": self.lang,
-                    "isPartOf": {"@type": "WebSite", "name": self.text(site.title), "url": self._absolute("home")}}  # type: ignore[attr-defined]
+            # (a section says little more than its breadcrumb: kept short, the timeline is large already)
+            return {"@type": "CollectionPage" if kind in ENTRY_KINDS else "WebPage", "name": common["name"],
+                    "url": common["url"], "inLanguage": self.lang}
         if kind == "event":
             node = {"@type": "Event", **common, "startDate": iso_date(entry.date), "inLanguage": self.lang,
 }
             if entry.date.end is not None:
                 node["endDate"] = iso_date(entry.date.end)
             if entry.themes:
-                node["keywords"] = ", ".join(self.name_of("theme", t) for t in entry.themes)  # type: ignore[attr-defined]
+                node["keywords"] = ", ".join(self.name_of("theme", t) for t in entry.themes)
             return node
         if kind == "actor":
             node = {"@type": ACTOR_TYPES[entry.kind], **common}
@@ -225,18 +228,18 @@ class PageMeta:
                 node["nationality"] = self._ref("actor", entry.country)
             return node
         if kind == "equipment":
-            node = {"@type": "Product", **common, "category": self.category_label(entry.category)}  # type: ignore[attr-defined]
+            node = {"@type": "Product", **common, "category": self.category_label(entry.category)}
             if entry.manufacturers:
                 node["manufacturer"] = [self._ref("actor", maker) for maker in entry.manufacturers]
             if entry.country:
-                node["countryOfOrigin"] = {"@type": "Country", "name": self.name_of("actor", entry.country),  # type: ignore[attr-defined]
+                node["countryOfOrigin"] = {"@type": "Country", "name": self.name_of("actor", entry.country),
                                            "url": self._absolute("actor", entry.country)}
             return node
         if kind == "dataset":
             periods = [point.period for point in entry.points]
             node = {"@type": "Dataset", **common, "inLanguage": self.lang, "isAccessibleForFree": True,
-                    "creator": self._publisher(), "license": self.text(site.licence),  # type: ignore[attr-defined]
-                    "variableMeasured": self.text(entry.series_label),  # type: ignore[attr-defined]
+                    "creator": self._publisher(), "license": self.text(site.licence),
+                    "variableMeasured": self.text(entry.series_label),
                     "temporalCoverage": f"{iso_date(min(periods, key=FuzzyDate.sort_key))}/"
                                         f"{iso_date(max(periods, key=FuzzyDate.sort_key))}",
                     "distribution": [
@@ -248,7 +251,7 @@ class PageMeta:
         if kind == "source":
             node = {"@type": SOURCE_TYPES[entry.kind], "name": entry.title, "inLanguage": entry.language,
                     "description": self.description(), "url": entry.url or self.canonical,
-                    "mainEntityOfPage": self.canonical}  # type: ignore[attr-defined]
+                    "mainEntityOfPage": self.canonical}
             if entry.authors:
                 node["author"] = [{"@type": "Person", "name": name} for name in entry.authors]
             if entry.date:

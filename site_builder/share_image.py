@@ -87,7 +87,8 @@ def draw(card: ShareCard) -> bytes:
     pen.rectangle((0, 0, WIDTH, 14), fill=ACCENT)
     inner = WIDTH - 2 * MARGIN
     kicker = _font("Semibold", 34)
-    pen.text((MARGIN, 78), _wrap(card.kicker, kicker, inner)[0], font=kicker, fill=ACCENT)
+    if card.kicker:
+        pen.text((MARGIN, 78), _wrap(card.kicker, kicker, inner)[0], font=kicker, fill=ACCENT)
     font, lines = _fit_title(card.title, inner)
     line_height = round(font.size * 1.15)
     top = 150 + max(0, (MAX_LINES - len(lines)) * line_height // 4)
