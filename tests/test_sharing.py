@@ -400,3 +400,28 @@ def test_the_placeholder_address_warns_on_every_build_and_fails_strict(site_copy
     assert real.returncode == 0 and "placeholder" not in real.stderr
     # `check` judges the content, not where it is published
     assert "placeholder" not in run_cli("check", "--strict", cwd=tmp_path).stderr
+
+
+# -- passages in another language ----------------------------------------------------------------
+
+def test_a_passage_in_another_language_is_marked_in_prose(site_copy, run_cli, tmp_path):
+    path = site_copy / "timeline" / f"{EVENT}.yaml"
+    text = path.read_text()
+    text = text.replace("    [Testland](actor:testland) orders\n",
+                        "    [Testland](actor:testland), in its [« Patrie bleue » doctrine]{lang=fr}, orders\n")
+    text = text.replace("    Le [Testland](actor:testland) commande des\n",
+                        "    Le [Testland](actor:testland) annonce [“Example: first”]{lang=en} et commande des\n")
+    path.write_text(text)
+    assert run_cli("build", "--no-search", "--templates", ROOT / "templates", cwd=tmp_path).returncode == 0
+    en = (tmp_path / "build" / "en" / "timeline" / EVENT / "index.html").read_text()
+    fr = (tmp_path / "build" / "fr" / "chronologie" / EVENT / "index.html").read_text()
+    assert '<span lang="fr">« Patrie bleue » doctrine</span>' in en
+    # French spacing is for French: the English quotation keeps its colon as written
+    assert '<span lang="en">“Example: first”</span>' in fr
+    # the description is plain text
+    assert _meta(en)["description"].startswith("Testland, in its « Patrie bleue » doctrine, orders")
+    # a code that is not a language code is not markup
+    path.write_text(text.replace("{lang=fr}", "{lang=FR!}"))
+    assert run_cli("build", "--no-search", "--templates", ROOT / "templates", cwd=tmp_path).returncode == 0
+    en = (tmp_path / "build" / "en" / "timeline" / EVENT / "index.html").read_text()
+    assert "[« Patrie bleue » doctrine]{lang=FR!}" in en and 'lang="FR' not in en
