@@ -3,9 +3,11 @@
 Two common styles, APA-like (author-date) and Chicago-like (notes and
 bibliography), plus a BibTeX `@misc` record. Each gives the author (the site's
 author, or the site when they are the same), the entry's title, the site's
-title, the entry's own date where it has one (an event's date, a source's date;
-otherwise none is invented), the permanent (canonical) URL, and a "consulted on"
+title, the page's own date (the day it was last revised, else first published:
+the entry's `updated` or `added`; never the date of the event or document it is
+about, and none is invented), the permanent (canonical) URL, and a "consulted on"
 date left for the reader to fill in, since only they know when they read it.
+A source document's own reference is in reference.py.
 
 HTML comes out as Markup with every value escaped; BibTeX values are escaped
 for TeX (`\\ { } $ & % # _ ^ ~`), so no title can break the record.

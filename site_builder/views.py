@@ -396,9 +396,10 @@ class PageView(PageMeta):
         return self.url_to(BilingualKey(kind, id).path(self.lang))
 
     def citation(self, kind: str, entry: Any) -> Citation:
-        """How to cite this page of the site. A source's page is the site's record of a
-        document, not the document: it is dated by its own revision, never the document's
-        date, and its title says so ("[Bibliographic record]"); see `document_citation`."""
+        """How to cite this page of the site, dated by the page's own revision (`updated`,
+        else `added`), never by what it is about: an event's page about 2021 was not
+        published in 2021. A source's page is the site's record of a document, not the
+        document, and its title says so ("[Bibliographic record]"); see `document_citation`."""
         site = self.site.library.site
         written = entry.title if kind in ("event", "theme", "dataset", "source") else entry.name
         raw_title = written if isinstance(written, str) else getattr(written, self.lang)
@@ -407,7 +408,7 @@ class PageView(PageMeta):
         page = CitedPage(
             lang=self.lang, author=self.text(site.author), site_title=self.text(site.title),
             title=raw_title if source else self.text(raw_title),  # a source's title stays as published
-            date=(entry.updated or entry.added) if source else getattr(entry, "date", None),
+            date=entry.updated or entry.added,
             url=self.canonical, key=f"{kind}-{entry.id}-{self.lang}",
             raw_title=raw_title, raw_author=raw_author, raw_site_title=getattr(site.title, self.lang),
             title_lang=entry.language if source else "",

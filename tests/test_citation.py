@@ -59,6 +59,10 @@ def parse_bibtex(text: str) -> tuple[str, str, dict[str, str]]:
 
 
 def test_cite_this_page_in_each_language_with_canonical_url(site_copy, run_cli, tmp_path):
+    """Dated by the page's own last revision (`updated`), not by the event it is about."""
+    path = site_copy / "timeline" / "2021-03-15-example-contract.yaml"
+    path.write_text(path.read_text().replace("id: 2021-03-15-example-contract\n",
+                                             "id: 2021-03-15-example-contract\nadded: 2024-01-10\nupdated: 2024-03-02\n"))
     out = _build(site_copy, run_cli, tmp_path)
     fr = (out / "fr" / "chronologie" / "2021-03-15-example-contract" / "index.html").read_text()
     en = (out / "en" / "timeline" / "2021-03-15-example-contract" / "index.html").read_text()
@@ -68,22 +72,25 @@ def test_cite_this_page_in_each_language_with_canonical_url(site_copy, run_cli, 
     assert f'<link rel="canonical" href="{fr_url}">' in fr
     assert f'<a href="{fr_url}">{fr_url}</a>' in fr_cite and f'<a href="{en_url}">{en_url}</a>' in en_cite
     # APA-like: author, (date), title, site, "consulted" left to fill in
-    assert ("Example Editors. (2021, 15 mars). <cite>Contrat d’exemple</cite>. Dynamiques d’exemple. "
+    assert ("Example Editors. (2024, 2 mars). <cite>Contrat d’exemple</cite>. Dynamiques d’exemple. "
             f'Consulté le …, à l’adresse <a href="{fr_url}">') in fr_cite
-    assert ("Example Editors. (2021, March 15). <cite>Example contract</cite>. Example Dynamics. "
+    assert ("Example Editors. (2024, March 2). <cite>Example contract</cite>. Example Dynamics. "
             f'Retrieved …, from <a href="{en_url}">') in en_cite
     # Chicago-like
-    assert "Example Editors. «\u00a0Contrat d’exemple\u00a0». <cite>Dynamiques d’exemple</cite>, 15 mars 2021. Consulté le …." in fr_cite
-    assert "Example Editors. “Example contract.” <cite>Example Dynamics</cite>, 15 March 2021. Accessed …." in en_cite
+    assert "Example Editors. «\u00a0Contrat d’exemple\u00a0». <cite>Dynamiques d’exemple</cite>, 2 mars 2024. Consulté le …." in fr_cite
+    assert "Example Editors. “Example contract.” <cite>Example Dynamics</cite>, 2 March 2024. Accessed …." in en_cite
     kind, key, fields = parse_bibtex(_bibtex(en))
     assert (kind, key) == ("misc", "event-2021-03-15-example-contract-en")
     assert fields["url"] == en_url and fields["urldate"] == "" and fields["note"] == "In English"
-    assert fields["author"] == "{Example Editors}" and fields["date"] == "2021-03-15" and fields["year"] == "2021"
+    assert fields["author"] == "{Example Editors}" and fields["date"] == "2024-03-02" and fields["year"] == "2024"
     assert parse_bibtex(_bibtex(fr))[2]["note"] == "En français"
 
 
 def test_entry_without_a_date_has_no_date_in_its_citation(site_copy, run_cli, tmp_path):
     out = _build(site_copy, run_cli, tmp_path)
+    # an event's own date is not the page's: without `added`/`updated`, no date is invented
+    event = _cite_section((out / "en" / "timeline" / "2021-03-15-example-contract" / "index.html").read_text())
+    assert "Example Editors. <cite>Example contract</cite>. Example Dynamics. Retrieved …, from" in event
     cite = _cite_section((out / "en" / "actors" / "testland" / "index.html").read_text())
     assert "Example Editors. <cite>Testland</cite>. Example Dynamics. Retrieved …, from" in cite
     assert "“Testland.” <cite>Example Dynamics</cite>. Accessed …." in cite
