@@ -422,11 +422,11 @@ class PageView(PageMeta):
             language=source.language, container=source.container, publisher=source.publisher, date=source.date,
             pages=source.pages, url=source.url, key=source.id), self._, self.date_text)
 
-    def print_links(self) -> list[tuple[str, str]]:
+    def print_links(self) -> list[tuple[Markup, str]]:
         """(name, absolute URL) of every entry linked from the running text of this page
         (its prose and notes), in order of first link: printed at the end of the page,
         since paper cannot follow a link. Names, relations and lists name their entries."""
-        return [(self.name_of(kind, id), absolute(self.site.base_url, PageKey(kind, id).path(self.lang)))
+        return [(self.name_html(kind, id), absolute(self.site.base_url, PageKey(kind, id).path(self.lang)))
                 for kind, id in self.linked]
 
 
