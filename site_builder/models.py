@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainValidator,
-                      Tag, WithJsonSchema)
+                      Tag, ValidationInfo, WithJsonSchema, field_validator)
 
 from .dates import FuzzyDate, parse_date
 
@@ -33,6 +33,18 @@ def _not_blank(value: str) -> str:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class _Entry(_Model):
+    """An entry with a page of its own: it may say when it was published and revised."""
+
+    @field_validator("updated", check_fields=False)
+    @classmethod
+    def _revised_after_publication(cls, updated: FuzzyDate | None, info: ValidationInfo) -> FuzzyDate | None:
+        added = info.data.get("added")  # (declared before `updated`: already validated)
+        if added is not None and updated is not None and updated.sort_key() < added.sort_key():
+            raise ValueError(f"updated '{updated}' is before added '{added}': an entry is revised after it is published")
+        return updated
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80,
@@ -133,7 +145,7 @@ class SiteSettings(_Model):
     figures: list[Figure] = Field(default_factory=list)
 
 
-class Theme(_Model):
+class Theme(_Entry):
     id: Slug
     aliases: Aliases
     added: Added
@@ -142,7 +154,7 @@ class Theme(_Model):
     description: Prose
 
 
-class Event(_Model):
+class Event(_Entry):
     id: Slug
     aliases: Aliases
     added: Added
@@ -175,7 +187,7 @@ EquipmentCategory = Literal[
 ]
 
 
-class Equipment(_Model):
+class Equipment(_Entry):
     id: Slug
     aliases: Aliases
     added: Added
@@ -199,7 +211,7 @@ class Equipment(_Model):
 ActorKind = Literal["state", "company", "organisation", "person"]
 
 
-class Actor(_Model):
+class Actor(_Entry):
     id: Slug
     aliases: Aliases
     added: Added
@@ -218,7 +230,7 @@ class Actor(_Model):
 SourceKind = Literal["article", "report", "book", "chapter", "database", "web", "news", "interview", "note", "other"]
 
 
-class Source(_Model):
+class Source(_Entry):
     """A bibliographic source. Titles stay in the language they were published in."""
 
     id: Slug
@@ -259,7 +271,7 @@ class DataPoint(_Model):
     value: Amount
 
 
-class Dataset(_Model):
+class Dataset(_Entry):
     id: Slug
     aliases: Aliases
     added: Added

@@ -425,3 +425,12 @@ def test_a_passage_in_another_language_is_marked_in_prose(site_copy, run_cli, tm
     assert run_cli("build", "--no-search", "--templates", ROOT / "templates", cwd=tmp_path).returncode == 0
     en = (tmp_path / "build" / "en" / "timeline" / EVENT / "index.html").read_text()
     assert "[« Patrie bleue » doctrine]{lang=FR!}" in en and 'lang="FR' not in en
+
+
+def test_an_entry_cannot_be_revised_before_it_was_published(site_copy, run_cli, tmp_path):
+    path = site_copy / "actors" / "testland.yaml"
+    path.write_text(path.read_text().replace("id: testland\n", "id: testland\nadded: 2024-02-01\nupdated: 2024-01-01\n"))
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert ("content/actors/testland.yaml:3:10: error: updated '2024-01-01' is before added '2024-02-01'"
+            in result.stderr), result.stderr
