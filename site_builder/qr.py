@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 
 import segno
 from markupsafe import Markup, escape
@@ -12,6 +13,16 @@ from markupsafe import Markup, escape
 
 def qr_svg(url: str, label: str) -> Markup:
     """The QR code of `url` as an <svg> with role="img" and `label` as its accessible name."""
+    view_box, body = _drawn(url)
+    # an accessible name, and no fixed size: the stylesheet sizes it (about 3 cm printed)
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" class="qr-code" viewBox="{view_box}" role="img" '
+                  f'aria-label="{escape(label)}">{body}')
+
+
+@lru_cache(maxsize=4096)
+def _drawn(url: str) -> tuple[str, str]:
+    """(viewBox, rest of the SVG) of the code: some 4 ms to compute, and an entry's four
+    printed pages (its page and its bilingual view, in each language) share one short link."""
     code = segno.make(url, error="m", micro=False)
     out = io.BytesIO()
     code.save(out, kind="svg", xmldecl=False, svgns=True, nl=False, border=4, scale=1, omitsize=True,
@@ -19,7 +30,4 @@ def qr_svg(url: str, label: str) -> Markup:
     svg = out.getvalue().decode("utf-8")
     size = re.match(r'<svg [^>]*viewBox="([0-9 ]+)"[^>]*>', svg)
     assert size, svg  # segno always writes a viewBox when the size is omitted
-    # an accessible name, and no fixed size: the stylesheet sizes it (about 3 cm printed)
-    opening = (f'<svg xmlns="http://www.w3.org/2000/svg" class="qr-code" viewBox="{size.group(1)}" role="img" '
-               f'aria-label="{escape(label)}">')
-    return Markup(opening + svg[size.end():])
+    return size.group(1), svg[size.end():]
