@@ -32,7 +32,7 @@ from .redirects import REDIRECTS_FILE, redirect_rules
 from .render import LANGUAGES, Renderer
 from .search import BUNDLE
 from .fingerprint import HEADERS_FILE, fingerprinted, headers_file
-from .share_image import icon, icon_ico
+from .share_image import SHARE_IMAGES, ImageCache
 from .webmanifest import ICONS, manifest, manifest_path
 from .sitemap import robots
 from .output import MIRRORED, write_site_incrementally
@@ -201,18 +201,19 @@ def _renderer(site: SiteContext, templates: Path, compiled_templates: Path | Non
         raise TemplateFailure(f"{exc.filename}: cannot read the interface translations: {exc.strerror}") from exc
 
 
-def _with_assets(site: SiteContext, templates: Path) -> tuple[SiteContext, dict[str, bytes]]:
-    """The site's assets (templates/static and the icons, drawn here), each also under its
-    fingerprinted name (fingerprint.py), and the site that links to those names."""
+def _with_assets(site: SiteContext, templates: Path, images: ImageCache) -> tuple[SiteContext, dict[str, bytes]]:
+    """The site's assets (templates/static and the icons, drawn here or kept in `images`),
+    each also under its fingerprinted name (fingerprint.py), and the site that links to those names."""
     assets: dict[str, bytes] = {}
     static = templates / "static"
     for asset in sorted(static.rglob("*")) if static.is_dir() else []:
         if asset.is_file():
             assets["assets/" + asset.relative_to(static).as_posix()] = asset.read_bytes()
-    assets["assets/favicon.png"] = icon(32)
-    assets.update({path: icon(size) for path, size in ICONS.items()})
-    names = fingerprinted(assets)
-    files = {**assets, **{names[path]: data for path, data in assets.items()}}
+    assets["assets/favicon.png"] = images.icon(32)
+    assets["favicon.ico"] = images.icon_ico()
+    assets.update({path: images.icon(size) for path, size in ICONS.items()})
+    names = fingerprinted({path: data for path, data in assets.items() if path.startswith("assets/")})
+    files = {**assets, **{names[path]: data for path, data in assets.items() if path in names}}
     return dataclasses.replace(site, assets=names), files
 
 
@@ -228,7 +229,6 @@ def _site_files(site: SiteContext, renderer: Renderer, jobs: list[Job], assets: 
     files[REDIRECTS_FILE] = redirect_rules(site)
     files[HEADERS_FILE] = headers_file(site.base_url, LANGUAGES)
     files.update(assets)
-    files["favicon.ico"] = icon_ico()
     files.update({manifest_path(lang): manifest(site.library.site, lang, site.assets) for lang in LANGUAGES})
     claimed = [job.path for job in jobs] + list(files)
     if len(set(claimed)) != len(claimed):  # two outputs must never claim one file
@@ -240,7 +240,7 @@ def _site_files(site: SiteContext, renderer: Renderer, jobs: list[Job], assets: 
 
 def render_site(site: SiteContext, templates: Path, jobs: int = 1) -> dict[str, bytes]:
     """Every output file of the site, as site-relative path -> bytes (in memory: for tests)."""
-    site, assets = _with_assets(site, templates)
+    site, assets = _with_assets(site, templates, ImageCache(None))
     renderer = _renderer(site, templates)
     page_jobs = site_jobs(site)
     files = _site_files(site, renderer, page_jobs, assets)
@@ -315,7 +315,7 @@ def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, wo
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
     step = time.perf_counter()
-    site, assets = _with_assets(site, options.templates)
+    site, assets = _with_assets(site, options.templates, ImageCache(cache_folder(options.out) / SHARE_IMAGES))
     renderer = _renderer(site, options.templates, cache_folder(options.out) / "templates")
     page_jobs = site_jobs(site)
     others = _site_files(site, renderer, page_jobs, assets)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .exports import EXPORTS, orders_per_year
 from .i18n import Formatter, load_translations
-from .share_image import ImageCache
+from .share_image import SHARE_IMAGES, ImageCache
 from .typography import french_spacing
 from .urls import ENTRY_KINDS, PageKey
 from .views import PageView, SiteContext, sort_text
@@ -175,7 +175,7 @@ class Renderer:
             env.fragment_memo, env.cache_fragments = {}, cache_fragments  # type: ignore[attr-defined]
             environments[lang] = env
             formatters[lang] = Formatter(lang, translations)
-        images = ImageCache(compiled_templates.parent / "share-images" if compiled_templates else None)
+        images = ImageCache(compiled_templates.parent / SHARE_IMAGES if compiled_templates else None)
         renderer = cls(site, environments, formatters, images)
         renderer.compile_templates()
         return renderer
