@@ -3,9 +3,11 @@
 Two common styles, APA-like (author-date) and Chicago-like (notes and
 bibliography), plus a BibTeX `@misc` record. Each gives the author (the site's
 author, or the site when they are the same), the entry's title, the site's
-title, the entry's own date where it has one (an event's date, a source's date;
-otherwise none is invented), the permanent (canonical) URL, and a "consulted on"
+title, the page's own date (the day it was last revised, else first published:
+the entry's `updated` or `added`; never the date of the event or document it is
+about, and none is invented), the permanent (canonical) URL, and a "consulted on"
 date left for the reader to fill in, since only they know when they read it.
+A source document's own reference is in reference.py.
 
 HTML comes out as Markup with every value escaped; BibTeX values are escaped
 for TeX (`\\ { } $ & % # _ ^ ~`), so no title can break the record.
@@ -55,6 +57,16 @@ class CitedPage:
     raw_title: str  # as the editor wrote it, for BibTeX (no typographic characters)
     raw_author: str
     raw_site_title: str
+    title_lang: str = ""  # the title's language, when it is not the page's (a source's title)
+    description: str = ""  # what the page is, after the title in square brackets ("Bibliographic record")
+
+
+def _title(page: CitedPage, tag: str) -> Markup:
+    """The cited title, marked with its language when it differs from the page's (WCAG 3.1.2)."""
+    lang = Markup(f' lang="{escape(page.title_lang)}"') if page.title_lang and page.title_lang != page.lang else Markup("")
+    title = Markup(f"<{tag}{lang}>{escape(_no_final_dot(page.title))}</{tag}>") if tag else \
+        escape(_no_final_dot(page.title))
+    return title + (Markup(f" [{escape(page.description)}]") if page.description else Markup(""))
 
 
 def cite(page: CitedPage, translate: Callable[[str], str], long_date: Callable[[FuzzyDate], str]) -> Citation:
@@ -66,7 +78,7 @@ def _apa(page: CitedPage, translate: Callable[[str], str], long_date: Callable[[
     parts = [Markup(f"{escape(_no_final_dot(page.author))}.")]
     if page.date is not None:
         parts.append(Markup(f"({escape(apa_date(page.date, page.lang, long_date))})."))
-    parts.append(Markup(f"<cite>{escape(_no_final_dot(page.title))}</cite>."))
+    parts.append(_title(page, "cite") + Markup("."))
     if page.site_title != page.author:
         parts.append(Markup(f"{escape(_no_final_dot(page.site_title))}."))
     parts.append(_with_url(translate(RETRIEVED), page.url))
@@ -75,10 +87,10 @@ def _apa(page: CitedPage, translate: Callable[[str], str], long_date: Callable[[
 
 def _chicago(page: CitedPage, translate: Callable[[str], str], long_date: Callable[[FuzzyDate], str]) -> Markup:
     opening, closing = QUOTE_MARKS[page.lang]
-    title = _no_final_dot(page.title)
+    title = _title(page, "span" if page.title_lang and page.title_lang != page.lang else "")
     # English puts the period inside the quotation marks; French after the guillemets.
-    quoted = (Markup(f"{escape(opening)}{escape(title)}.{escape(closing)}") if page.lang == "en"
-              else Markup(f"{escape(opening)}{escape(title)}{escape(closing)}."))
+    quoted = (Markup(f"{escape(opening)}{title}.{escape(closing)}") if page.lang == "en"
+              else Markup(f"{escape(opening)}{title}{escape(closing)}."))
     parts = [] if page.site_title == page.author else [Markup(f"{escape(_no_final_dot(page.author))}.")]
     parts.append(quoted)
     site = Markup(f"<cite>{escape(page.site_title)}</cite>")
@@ -129,6 +141,7 @@ def bibtex(page: CitedPage, translate: Callable[[str], str]) -> str:
     fields: list[tuple[str, str]] = [
         ("author", "{" + tex_escape(page.raw_author) + "}"),  # braced: an organisation, not 'First Last'
         ("title", "{" + tex_escape(page.raw_title) + "}"),  # braced: keep the capitals as written
+        *([("titleaddon", tex_escape(page.description))] if page.description else []),
         ("howpublished", tex_escape(page.raw_site_title)),
     ]
     if page.date is not None:

@@ -180,7 +180,7 @@ def answer(query: Query, library: Library, links: Links) -> Any:
 def recording_site(site: SiteContext, deps: PageDeps) -> SiteContext:
     """`site` as one page sees it, noting in `deps` what the page reads."""
     return SiteContext(RecordingLibrary(site.library, deps), RecordingLinks(site.links, deps),  # type: ignore[arg-type]
-                       site.parser, site.base_url)
+                       site.parser, site.base_url, site.assets)
 
 
 _NEVER = object()  # an answer equal to nothing recorded

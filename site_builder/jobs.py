@@ -14,6 +14,8 @@ from typing import Any
 
 from .bilingual import BilingualRenderer
 from .exports import export_chunks, export_paths
+from .feeds import atom_feed, feed_path
+from .meta import SHARE_IMAGE
 from .permalinks import BilingualKey, short_path
 from .redirects import alias_pages, render_alias, render_short, short_pages
 from .render import LANGUAGES, Renderer, page_keys, rendered_chunks
@@ -25,7 +27,7 @@ from .views import SiteContext
 @dataclass(frozen=True)
 class Job:
     kind: str  # "page", "bilingual", "short" (language-neutral short link), "alias" (a former address),
-    # "export" (a data download file) or "sitemap"
+    # "image" (a page's share picture), "export" (a data download file), "sitemap" or "feed"
     args: tuple
     path: str  # the output file, relative to the site's root
 
@@ -36,6 +38,8 @@ def site_jobs(site: SiteContext) -> list[Job]:
     by_entry: dict[tuple[str, str], list[Job]] = {}
     for key in page_keys(site):
         group = [Job("page", (key, lang), key.output_file(lang)) for lang in LANGUAGES]
+        if key.kind != "not-found":
+            group += [Job("image", (key, lang), key.path(lang) + SHARE_IMAGE) for lang in LANGUAGES]
         if key.id:
             bilingual = BilingualKey(key.kind, key.id)
             group += [Job("bilingual", (bilingual, lang), bilingual.output_file(lang)) for lang in LANGUAGES]
@@ -46,6 +50,7 @@ def site_jobs(site: SiteContext) -> list[Job]:
     aliases = [Job("alias", (kind, old, new, lang), PageKey(kind, old).output_file(lang))
                for kind, old, new, lang in alias_pages(library)]
     files = [Job("export", spec, path) for path, spec in export_paths(library)] + [Job("sitemap", (), "sitemap.xml")]
+    files += [Job("feed", (lang,), feed_path(lang)) for lang in LANGUAGES]
     return [job for group in groups for job in group] + aliases + files
 
 
@@ -61,6 +66,8 @@ def render_job_chunks(renderer: Renderer, site: SiteContext, job: Job, items: An
     if job.kind == "page":
         key, lang = job.args
         return rendered_chunks(lambda: renderer.render_chunks(key, lang, site, items))
+    if job.kind == "image":
+        return [renderer.render_share_image(*job.args, site)]
     if job.kind == "bilingual":
         key, lang = job.args
         return rendered_chunks(lambda: BilingualRenderer(renderer).render(key, lang, site))
@@ -72,4 +79,6 @@ def render_job_chunks(renderer: Renderer, site: SiteContext, job: Job, items: An
         return export_chunks(site.library, site.base_url, *job.args, kept=items)
     if job.kind == "sitemap":  # every page but print views, former addresses and short links
         return [sitemap(page_keys(site), site.base_url, LANGUAGES).encode("utf-8")]
+    if job.kind == "feed":
+        return [atom_feed(renderer, site, *job.args)]
     raise ValueError(job.kind)

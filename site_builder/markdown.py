@@ -8,6 +8,7 @@ the page's footnote numbering for each citation.
 """
 from __future__ import annotations
 
+import html
 import marshal
 import re
 from functools import lru_cache
@@ -68,12 +69,43 @@ def _note_ref_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_LANG_ATTRIBUTE = re.compile(r"\{lang=([a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\}")
+
+
+def _lang_span_rule(state: StateInline, silent: bool) -> bool:
+    """`[Patrie bleue]{lang=fr}`: a passage in another language than the text's, marked
+    with `lang` (WCAG 3.1.2) so that screen readers pronounce it in its language."""
+    if state.src[state.pos] != "[" or state.src.startswith("[^", state.pos):
+        return False
+    end = state.md.helpers.parseLinkLabel(state, state.pos, True)
+    if end < 0:
+        return False
+    match = _LANG_ATTRIBUTE.match(state.src, end + 1)
+    if not match:
+        return False
+    if not silent:
+        old_max = state.posMax
+        state.pos, state.posMax = state.pos + 1, end
+        state.push("lang_open", "span", 1).attrs = {"lang": match.group(1)}
+        state.md.inline.tokenize(state)
+        state.push("lang_close", "span", -1)
+        state.posMax = old_max
+    state.pos = match.end()
+    return True
+
+
 def _french_spacing_rule(state) -> None:
     # Runs on each text token; punctuation right after a link or a note call
-    # starts its token, which french_spacing handles.
+    # starts its token, which french_spacing handles. A passage marked in another
+    # language keeps its own spacing.
     for block in state.tokens:
+        other = []
         for token in block.children or ():
-            if token.type == "text":
+            if token.type == "lang_open":
+                other.append(not token.attrs["lang"].startswith("fr"))
+            elif token.type == "lang_close" and other:
+                other.pop()
+            elif token.type == "text" and not any(other):
                 token.content = french_spacing(token.content)
 
 
@@ -91,6 +123,7 @@ def make_parser(lang: str) -> MarkdownIt:
     md.enable(["replacements", "smartquotes"])
     md.disable(["image", "html_inline", "html_block"])
     md.inline.ruler.before("link", "note_ref", _note_ref_rule)
+    md.inline.ruler.before("link", "lang_span", _lang_span_rule)
     md.core.ruler.push("attach_note_calls", _attach_note_calls)
     if lang == "fr":
         md.core.ruler.push("french_spacing", _french_spacing_rule)
@@ -259,3 +292,18 @@ def _render_paragraph(open_: bool) -> Callable:
             return ""
         return _slot(env, ("open", "p", tokens[idx].level == 0) if open_ else ("close", "p"))
     return render
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(compiled: Compiled) -> str:
+    """A compiled text as plain text, for a page's description: no markup, no footnote
+    calls, paragraphs joined by a space, entities decoded."""
+    out: list[str] = []
+    for part in compiled:
+        if part.__class__ is str:
+            out.append(part)
+        elif part[0] == "close":
+            out.append(" ")
+    return " ".join(html.unescape(_TAG.sub("", "".join(out))).split())

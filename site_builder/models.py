@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, PlainValidator,
-                      Tag, WithJsonSchema, model_validator)
+                      Tag, ValidationInfo, WithJsonSchema, field_validator, model_validator)
 
 from .dates import FuzzyDate, parse_date
 
@@ -33,6 +33,18 @@ def _not_blank(value: str) -> str:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class _Entry(_Model):
+    """An entry with a page of its own: it may say when it was published and revised."""
+
+    @field_validator("updated", check_fields=False)
+    @classmethod
+    def _revised_after_publication(cls, updated: FuzzyDate | None, info: ValidationInfo) -> FuzzyDate | None:
+        added = info.data.get("added")  # (declared before `updated`: already validated)
+        if added is not None and updated is not None and updated.sort_key() < added.sort_key():
+            raise ValueError(f"updated '{updated}' is before added '{added}': an entry is revised after it is published")
+        return updated
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80,
@@ -72,6 +84,21 @@ Date = Annotated[
         "description": "EDTF date: 2023, 2023-11, 2023-10-04, 2008~ (approximate), 2011/2013 (range).",
     }),
 ]
+def _one_day(value: FuzzyDate) -> FuzzyDate:
+    if value.end is not None or value.start.approximate or value.start.precision != "day":
+        raise ValueError(f"'{value}' is not one day: write YYYY-MM-DD, e.g. 2024-01-31")
+    return value
+
+
+# When the entry was first published on the site, and last revised in substance (feeds, "Last updated").
+Day = Annotated[Date, AfterValidator(_one_day), WithJsonSchema({
+    "type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "description": "A day, YYYY-MM-DD."})]
+Added = Annotated[Union[Day, None], Field(default=None, description=(
+    "The day this entry was first published on the site (YYYY-MM-DD): its date in the news feeds."))]
+Updated = Annotated[Union[Day, None], Field(default=None, description=(
+    "The day this entry was last revised in substance (YYYY-MM-DD): shown as 'Last updated' and in the feeds. "
+    "Leave it for typo fixes."))]
 Year = Annotated[int, Field(ge=1800, le=2200)]
 # Numbers a reader is shown: bounded so that every locale can format them (Babel's
 # decimal arithmetic fails from about 10^25) and no float shows as "inf".
@@ -129,16 +156,20 @@ class SiteSettings(_Model):
     figures: list[Figure] = Field(default_factory=list)
 
 
-class Theme(_Model):
+class Theme(_Entry):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     title: Text
     description: Prose
 
 
-class Event(_Model):
+class Event(_Entry):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     date: Date
     title: Text
     summary: Prose
@@ -167,9 +198,11 @@ EquipmentCategory = Literal[
 ]
 
 
-class Equipment(_Model):
+class Equipment(_Entry):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     name: Name
     category: EquipmentCategory
     country: Annotated[Union[Slug, None], Ref("actor")] = None
@@ -189,9 +222,11 @@ class Equipment(_Model):
 ActorKind = Literal["state", "company", "organisation", "person"]
 
 
-class Actor(_Model):
+class Actor(_Entry):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     kind: ActorKind
     name: Name
     country: Annotated[Union[Slug, None], Ref("actor")] = None
@@ -206,11 +241,13 @@ class Actor(_Model):
 SourceKind = Literal["article", "report", "book", "chapter", "database", "web", "news", "interview", "note", "other"]
 
 
-class Source(_Model):
+class Source(_Entry):
     """A bibliographic source. Titles stay in the language they were published in."""
 
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     kind: SourceKind
     authors: list[ShortText] = Field(default_factory=list)
     title: ShortText
@@ -245,9 +282,11 @@ class DataPoint(_Model):
     value: Amount
 
 
-class Dataset(_Model):
+class Dataset(_Entry):
     id: Slug
     aliases: Aliases
+    added: Added
+    updated: Updated
     title: Text
     description: Prose
     unit: Annotated[str, Field(pattern=r"^([A-Z]{3}|percent|count)$")]

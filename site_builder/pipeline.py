@@ -7,6 +7,7 @@ rendered (dependencies.py, state.py) and put in place (output.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from contextlib import closing, contextmanager
@@ -31,6 +32,9 @@ from .reading import ContentRead, Memo, read_content
 from .redirects import REDIRECTS_FILE, redirect_rules
 from .render import LANGUAGES, Renderer
 from .search import BUNDLE
+from .fingerprint import HEADERS_FILE, fingerprinted, headers_file
+from .share_image import SHARE_IMAGES, ImageCache
+from .webmanifest import ICONS, manifest, manifest_path
 from .sitemap import robots
 from .output import MIRRORED, write_site_incrementally
 from .state import (BuildState, cache_folder, kept_items, load_state, one_build_at_a_time, render_key, results_memo, save_state,
@@ -170,6 +174,24 @@ def _check(content: Path, strict: bool, log: Log, jobs: int = 1, memo: Memo | No
     return site, problems, read
 
 
+PLACEHOLDER_URL = "https://example.org/"
+
+
+def placeholder_address(library: Library, base_url: str | None) -> list[Problem]:
+    """A warning while the site's address is still the placeholder of the example
+    site.yaml: canonical links, citations, the sitemap, feeds and share pictures would
+    all point to example.org. On every build (`check` judges the content, not where it
+    is published), and an error with --strict."""
+    url = _normalise_base(base_url or library.site.base_url)
+    if url.lower() != PLACEHOLDER_URL:
+        return []
+    position = library.site_origin.at("base_url") if library.site_origin else Position("site.yaml")
+    return [Problem(position, f"base_url is still the placeholder {PLACEHOLDER_URL}: every canonical link, "
+                    "citation, feed, share picture and the sitemap point there",
+                    "set base_url in site.yaml (or pass --base-url) to the address the site is published at",
+                    severity="warning")]
+
+
 def _renderer(site: SiteContext, templates: Path, compiled_templates: Path | None = None) -> Renderer:
     if not (templates / "base.html").is_file():
         raise TemplateFailure(f"{templates}: templates folder not found or incomplete (no base.html); "
@@ -184,18 +206,35 @@ def _renderer(site: SiteContext, templates: Path, compiled_templates: Path | Non
         raise TemplateFailure(f"{exc.filename}: cannot read the interface translations: {exc.strerror}") from exc
 
 
-def _site_files(site: SiteContext, renderer: Renderer, templates: Path, jobs: list[Job]) -> dict[str, bytes]:
-    """Every output file that is not a job: the root page, robots.txt, _redirects, assets."""
+def _with_assets(site: SiteContext, templates: Path, images: ImageCache) -> tuple[SiteContext, dict[str, bytes]]:
+    """The site's assets (templates/static and the icons, drawn here or kept in `images`),
+    each also under its fingerprinted name (fingerprint.py), and the site that links to those names."""
+    assets: dict[str, bytes] = {}
+    static = templates / "static"
+    for asset in sorted(static.rglob("*")) if static.is_dir() else []:
+        if asset.is_file():
+            assets["assets/" + asset.relative_to(static).as_posix()] = asset.read_bytes()
+    assets["assets/favicon.png"] = images.icon(32)
+    assets["favicon.ico"] = images.icon_ico()
+    assets.update({path: images.icon(size) for path, size in ICONS.items()})
+    names = fingerprinted({path: data for path, data in assets.items() if path.startswith("assets/")})
+    files = {**assets, **{names[path]: data for path, data in assets.items() if path in names}}
+    return dataclasses.replace(site, assets=names), files
+
+
+def _site_files(site: SiteContext, renderer: Renderer, jobs: list[Job], assets: dict[str, bytes]) -> dict[str, bytes]:
+    """Every output file that is not a job: the root page, robots.txt, _redirects, _headers,
+    the assets, the web app manifests and /favicon.ico (which browsers ask for whatever a
+    page says)."""
     try:
         files = {"index.html": renderer.render_root().encode("utf-8")}
     except jinja2.TemplateError as exc:
         raise TemplateFailure(f"template error: {exc}") from exc
     files["robots.txt"] = robots(site.base_url).encode("utf-8")
     files[REDIRECTS_FILE] = redirect_rules(site)
-    static = templates / "static"
-    for asset in sorted(static.rglob("*")) if static.is_dir() else []:
-        if asset.is_file():
-            files["assets/" + asset.relative_to(static).as_posix()] = asset.read_bytes()
+    files[HEADERS_FILE] = headers_file(site.base_url, LANGUAGES)
+    files.update(assets)
+    files.update({manifest_path(lang): manifest(site.library.site, lang, site.assets) for lang in LANGUAGES})
     claimed = [job.path for job in jobs] + list(files)
     if len(set(claimed)) != len(claimed):  # two outputs must never claim one file
         seen: set[str] = set()
@@ -206,9 +245,10 @@ def _site_files(site: SiteContext, renderer: Renderer, templates: Path, jobs: li
 
 def render_site(site: SiteContext, templates: Path, jobs: int = 1) -> dict[str, bytes]:
     """Every output file of the site, as site-relative path -> bytes (in memory: for tests)."""
+    site, assets = _with_assets(site, templates, ImageCache(None))
     renderer = _renderer(site, templates)
     page_jobs = site_jobs(site)
-    files = _site_files(site, renderer, templates, page_jobs)
+    files = _site_files(site, renderer, page_jobs, assets)
     try:
         for rendered in render_jobs(Task(renderer, None, {}), page_jobs, jobs):
             files[rendered.path] = rendered.data or b""
@@ -273,12 +313,17 @@ def _build_with(options: BuildOptions, inputs: Any, started: float, log: Log, wo
     live_manifest = record.payload["manifest"] if record.payload else {}
     site, problems, read = _check(options.content, options.strict, log, workers, loaded.memo if loaded else None,
                                   store, session, inputs.hashes)
+    placeholder = placeholder_address(site.library, options.base_url)  # (a build's concern, not the content's)
+    if placeholder and options.strict:
+        raise ContentError(problems + placeholder)
+    problems = problems + placeholder
     if options.base_url:
         site = SiteContext(site.library, site.links, site.parser, _normalise_base(options.base_url))
     step = time.perf_counter()
+    site, assets = _with_assets(site, options.templates, ImageCache(cache_folder(options.out) / SHARE_IMAGES))
     renderer = _renderer(site, options.templates, cache_folder(options.out) / "templates")
     page_jobs = site_jobs(site)
-    others = _site_files(site, renderer, options.templates, page_jobs)
+    others = _site_files(site, renderer, page_jobs, assets)
     key = render_key(options.templates, read.digests.get(("site", ""), ""), site.base_url)
     # Templates, code or site settings changed: every page may change, render them all
     # (the spare folder is still updated in place: identical pages are not rewritten).

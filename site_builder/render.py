@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from .exports import EXPORTS, orders_per_year
 from .i18n import Formatter, load_translations
+from .share_image import SHARE_IMAGES, ImageCache
 from .typography import french_spacing
 from .urls import ENTRY_KINDS, PageKey
 from .views import PageView, SiteContext, sort_text
@@ -145,6 +146,7 @@ class Renderer:
     site: SiteContext
     environments: dict[str, jinja2.Environment]
     formatters: dict[str, Formatter]
+    images: ImageCache = ImageCache(None)  # share pictures kept between builds (share_image.py)
 
     @classmethod
     def create(cls, site: SiteContext, templates: Path, cache_fragments: bool = True,
@@ -173,7 +175,8 @@ class Renderer:
             env.fragment_memo, env.cache_fragments = {}, cache_fragments  # type: ignore[attr-defined]
             environments[lang] = env
             formatters[lang] = Formatter(lang, translations)
-        renderer = cls(site, environments, formatters)
+        images = ImageCache(compiled_templates.parent / SHARE_IMAGES if compiled_templates else None)
+        renderer = cls(site, environments, formatters, images)
         renderer.compile_templates()
         return renderer
 
@@ -203,6 +206,11 @@ class Renderer:
         template_name, context = self._template_and_context(key, page, site)
         template = self.environments[lang].get_template(template_name)
         return template.generate(page=page, site=site.library.site, lib=site.library, **context)
+
+    def render_share_image(self, key: PageKey, lang: str, site: SiteContext | None = None) -> bytes:
+        """The page's share picture (og:image), PNG."""
+        page = PageView(site or self.site, key, lang, self.formatters[lang])
+        return self.images.picture(page.share_card())
 
     def render_root(self) -> str:
         """The language picker at the site root, in both languages at once."""

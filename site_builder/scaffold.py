@@ -20,6 +20,10 @@ TEMPLATES: dict[str, str] = {
     "theme": f"""id: {{id}}
 # Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
 aliases: []
+# The day this entry is first published on the site, and the day of its last revision in substance
+# (YYYY-MM-DD): dates of the news feeds and of "Last updated". Leave them null until then.
+added: null
+updated: null
 # Title of the theme, in both languages.
 title:{_BOTH}
 # What the theme covers (Markdown: [text](kind:id) links, [^note-id] footnotes).
@@ -28,6 +32,10 @@ description:{_BOTH}
     "event": f"""id: {{id}}
 # Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
 aliases: []
+# The day this entry is first published on the site, and the day of its last revision in substance
+# (YYYY-MM-DD): dates of the news feeds and of "Last updated". Leave them null until then.
+added: null
+updated: null
 # EDTF date, at the precision of the source: 2023, 2023-11, 2023-10-04, 2008~ (about), 2020-09/2020-11 (range).
 date: {{year}}
 title:{_BOTH}
@@ -53,6 +61,10 @@ sources: []
     "equipment": f"""id: {{id}}
 # Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
 aliases: []
+# The day this entry is first published on the site, and the day of its last revision in substance
+# (YYYY-MM-DD): dates of the news feeds and of "Last updated". Leave them null until then.
+added: null
+updated: null
 # A name written once if it is the same in both languages, or as fr/en.
 name: ""
 # One of: air-defence, drone, loitering-munition, missile, rocket-artillery, artillery,
@@ -80,6 +92,10 @@ sources: []
     "actor": f"""id: {{id}}
 # Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
 aliases: []
+# The day this entry is first published on the site, and the day of its last revision in substance
+# (YYYY-MM-DD): dates of the news feeds and of "Last updated". Leave them null until then.
+added: null
+updated: null
 # One of: state, company, organisation, person.
 kind: organisation
 name: ""
@@ -96,6 +112,10 @@ sources: []
     "source": """id: {id}
 # Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
 aliases: []
+# The day this entry is first published on the site, and the day of its last revision in substance
+# (YYYY-MM-DD): dates of the news feeds and of "Last updated". Leave them null until then.
+added: null
+updated: null
 # One of: article, report, book, chapter, database, web, news, interview, note, other.
 kind: article
 authors: []
@@ -128,6 +148,10 @@ notes:
     "dataset": f"""id: {{id}}
 # Former ids, only if this entry replaces renamed ones: their old addresses redirect here.
 aliases: []
+# The day this entry is first published on the site, and the day of its last revision in substance
+# (YYYY-MM-DD): dates of the news feeds and of "Last updated". Leave them null until then.
+added: null
+updated: null
 title:{_BOTH}
 description:{_BOTH}
 # A currency code (USD), percent or count; and the scale of the values: one, thousand, million, billion.

@@ -10,20 +10,23 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import urlparse
 
+from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_name
 from markupsafe import Markup, escape
 
 from .charts import bar_chart
 from .citation import Citation, CitedPage, cite
+from .reference import Document, reference
 from .dates import FuzzyDate
 from .exports import dataset_csv_path
 from .i18n import N_, OTHER, Formatter
 from .library import Library
 from .links import Links
 from .markdown import ProseParser, note_call_html
+from .meta import PageMeta
 from .models import Figure, Prose, Text
 from .permalinks import BilingualKey, short_path
 from .typography import for_language
@@ -80,9 +83,11 @@ class SiteContext:
     links: Links
     parser: ProseParser
     base_url: str
+    # asset name -> its fingerprinted name ('assets/style.css' -> 'assets/v/style.<hash>.css'), fingerprint.py
+    assets: Mapping[str, str] = field(default_factory=dict)
 
 
-class PageView:
+class PageView(PageMeta):
     def __init__(self, site: SiteContext, key: PageKey, lang: str, fmt: Formatter, items: Any = None):
         """`items`: a fragments.PageItems, to keep the items of long lists between builds."""
         self.site, self.key, self.lang, self.fmt, self.items = site, key, lang, fmt, items
@@ -133,7 +138,8 @@ class PageView:
         return self.url(kind, id)
 
     def asset(self, name: str) -> str:
-        return self.url_to(f"assets/{name}")
+        path = f"assets/{name}"
+        return self.url_to(self.site.assets.get(path, path))
 
     @property
     def switch_url(self) -> str:
@@ -174,6 +180,33 @@ class PageView:
         authors = ", ".join(source.authors) if source.authors else (source.container or source.publisher or "")
         year = f" ({source.date.year})" if source.date else ""
         return f"{authors}{year}, {source.title}" if authors else f"{source.title}{year}"
+
+    def in_language(self, text: str, lang: str) -> Markup:
+        """`text` marked with its language when it is not the page's (WCAG 3.1.2: a French
+        title on an English page is then read with French pronunciation)."""
+        if lang == self.lang:
+            return escape(text)
+        return Markup(f'<span lang="{escape(lang)}">{escape(text)}</span>')
+
+    def source_label_html(self, source: Any) -> Markup:
+        """`source_label`, with the title marked with the document's language."""
+        authors = ", ".join(source.authors) if source.authors else (source.container or source.publisher or "")
+        year = f" ({source.date.year})" if source.date else ""
+        title = self.in_language(source.title, source.language)
+        return Markup(f"{escape(authors)}{year}, {title}") if authors else Markup(f"{title}{escape(year)}")
+
+    def name_html(self, kind: str, id: str) -> Markup:
+        """An entry's name for running text and links: a source's title marked with its language."""
+        if kind == "source":
+            return self.source_label_html(self.site.library.get("source", id))
+        return escape(self.name_of(kind, id))
+
+    def language_name(self, code: str) -> str:
+        """'fr' -> 'French' / 'français', in the page's language (Babel)."""
+        try:
+            return Locale.parse(code).get_display_name(self.fmt.locale) or code
+        except (ValueError, UnknownLocaleError):
+            return code
 
     def md(self, prose: Prose | None, heading_shift: int = 1, anchor: str = "") -> Markup:
         """Prose as HTML. With `anchor` (the field's name), each paragraph and heading
@@ -226,7 +259,7 @@ class PageView:
         source = self.site.library.get("source", note.source)
         # f-strings with escape() rather than Markup.format: the same escaping, and
         # string.Formatter was a tenth of the rendering time (dates and notes are everywhere)
-        link = Markup(f'<a href="{escape(self.url("source", source.id))}">{escape(self.source_label(source))}</a>')
+        link = Markup(f'<a href="{escape(self.url("source", source.id))}">{self.source_label_html(source)}</a>')
         return link + (Markup(", ") + escape(note.locator) if note.locator else Markup(""))
 
     # -- values -------------------------------------------------------------------
@@ -346,10 +379,10 @@ class PageView:
             if other_kind == "note":
                 continue  # a source's notes are listed on its own page
             # not through url(): 'what links here' is navigation, hidden in print, not in the printed links
-            groups[other_kind].append((self.name_of(other_kind, other_id),
+            groups[other_kind].append((self.name_html(other_kind, other_id),
                                        self.url_to(PageKey(other_kind, other_id).path(self.lang))))
         order = ("event", "equipment", "actor", "dataset", "theme", "source")
-        return [(self.kind_label(k, plural=True), sorted(groups[k], key=lambda item: sort_text(item[0])))
+        return [(self.kind_label(k, plural=True), sorted(groups[k], key=lambda item: sort_text(item[0].striptags())))
                 for k in order if groups.get(k)]
 
     # -- lasting links, citation, print (see citation.py, permalinks.py) ------------
@@ -363,22 +396,37 @@ class PageView:
         return self.url_to(BilingualKey(kind, id).path(self.lang))
 
     def citation(self, kind: str, entry: Any) -> Citation:
+        """How to cite this page of the site, dated by the page's own revision (`updated`,
+        else `added`), never by what it is about: an event's page about 2021 was not
+        published in 2021. A source's page is the site's record of a document, not the
+        document, and its title says so ("[Bibliographic record]"); see `document_citation`."""
         site = self.site.library.site
         written = entry.title if kind in ("event", "theme", "dataset", "source") else entry.name
         raw_title = written if isinstance(written, str) else getattr(written, self.lang)
         raw_author = site.author if isinstance(site.author, str) else getattr(site.author, self.lang)
+        source = kind == "source"
         page = CitedPage(
             lang=self.lang, author=self.text(site.author), site_title=self.text(site.title),
-            title=raw_title if kind == "source" else self.text(raw_title),  # a source's title stays as published
-            date=getattr(entry, "date", None), url=self.canonical, key=f"{kind}-{entry.id}-{self.lang}",
-            raw_title=raw_title, raw_author=raw_author, raw_site_title=getattr(site.title, self.lang))
+            title=raw_title if source else self.text(raw_title),  # a source's title stays as published
+            date=entry.updated or entry.added,
+            url=self.canonical, key=f"{kind}-{entry.id}-{self.lang}",
+            raw_title=raw_title, raw_author=raw_author, raw_site_title=getattr(site.title, self.lang),
+            title_lang=entry.language if source else "",
+            description=self._("Bibliographic record") if source else "")
         return cite(page, self._, self.date_text)
 
-    def print_links(self) -> list[tuple[str, str]]:
+    def document_citation(self, source: Any) -> Citation:
+        """How to cite the document a source entry describes (reference.py)."""
+        return reference(Document(
+            lang=self.lang, kind=source.kind, authors=tuple(source.authors), title=source.title,
+            language=source.language, container=source.container, publisher=source.publisher, date=source.date,
+            pages=source.pages, url=source.url, key=source.id), self._, self.date_text)
+
+    def print_links(self) -> list[tuple[Markup, str]]:
         """(name, absolute URL) of every entry linked from the running text of this page
         (its prose and notes), in order of first link: printed at the end of the page,
         since paper cannot follow a link. Names, relations and lists name their entries."""
-        return [(self.name_of(kind, id), absolute(self.site.base_url, PageKey(kind, id).path(self.lang)))
+        return [(self.name_html(kind, id), absolute(self.site.base_url, PageKey(kind, id).path(self.lang)))
                 for kind, id in self.linked]
 
 

@@ -9,15 +9,18 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "site_builder"
 
 LAYERS = [
-    {"errors", "confine", "dates", "typography", "urls", "charts"},
+    {"errors", "confine", "dates", "typography", "urls", "charts", "share_image", "qr", "fingerprint"},
+    {"webmanifest"},
     {"yaml_source", "models", "i18n", "sitemap", "write", "cache", "permalinks", "memo"},
     {"loading", "markdown", "schema", "search", "citation"},
+    {"reference"},
     {"scaffold", "new_explainer"},
     {"library"},
     {"links", "exports", "aliases"},
+    {"meta"},
     {"views", "status", "reading"},
     {"render", "state"},
-    {"bilingual", "redirects"},
+    {"bilingual", "redirects", "feeds"},
     {"jobs"},
     {"dependencies"},
     {"fragments"},

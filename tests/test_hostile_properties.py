@@ -143,7 +143,9 @@ def assert_located(problem, content: Path) -> None:
 
 
 # the only scripts are the site's own files, loaded by src: never inline script
-SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=\"[^\"<>]*(assets/[\w-]+\.js|pagefind/[\w./-]+)\")", re.I)
+# (and JSON-LD structured data, whose text can hold no '<': it cannot end its element early)
+SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=\"[^\"<>]*(assets/(v/)?[\w-]+(\.[0-9a-f]{10})?\.js|pagefind/[\w./-]+)\"|"
+                    r" type=\"application/ld\+json\">[^<>]*</script>)", re.I)
 HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 BAD_URL = re.compile(r"""\b(href|src|action|formaction)\s*=\s*["']?\s*(javascript|vbscript|data):""", re.I)
 
@@ -156,7 +158,7 @@ def assert_inert(files: dict[str, bytes]) -> None:
         assert not SCRIPT.search(html), path
         assert not HANDLER.search(html), path
         assert not BAD_URL.search(html), path
-        assert not re.search(r"<(img|iframe|object|embed|svg(?! xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\"))\b",
+        assert not re.search(r"<(img|iframe|object|embed|svg(?! xmlns=\"http://www.w3.org/2000/svg\" class=\"(chart|qr-code)\"))\b",
                              html, re.I), path
 
 
