@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).parent.parent / "site_builder"
 
 LAYERS = [
     {"errors", "dates", "typography", "urls", "charts"},
+    {"pictures", "geo"},
     {"yaml_source", "models", "i18n", "sitemap", "write", "cache", "permalinks", "memo"},
     {"loading", "markdown", "schema", "search", "citation"},
     {"scaffold"},

@@ -11,6 +11,8 @@
   if (typeof window.PagefindUI !== "function") {
     var message = document.getElementById("search-fallback-message");
     if (message && data.unavailable) message.textContent = data.unavailable;
+    fallback.hidden = false;
+    container.hidden = true;
     return;
   }
   // Pagefind's colours and font follow the site's, light and dark.
