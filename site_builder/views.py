@@ -274,6 +274,12 @@ class PageView:
         kind, _, id = figure.link.partition(":")
         return self.url(kind, id)
 
+    def figure_link_name(self, figure: Figure) -> str:
+        """The name of the entry a figure's "Read more" leads to (said to assistive
+        technology, so the link means something out of context)."""
+        kind, _, id = figure.link.partition(":")
+        return self.name_of(kind, self.site.library.canonical(kind, id))
+
     def cite_notes(self, note_ids: list[str]) -> Markup:
         """Footnote calls for a list of notes (used for figures and orders)."""
         parts = []

@@ -170,3 +170,25 @@ def test_search_results_pass_axe(browser, base_url, pages, lang):
             assert not violations, f"{pages.index_path('search', lang)} with results ({scheme}):\n" + "\n".join(violations)
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("lang, query, expected", [
+    ("en", "Azerbaijan", "/en/actors/azerbaijan/"), ("fr", "Azerbaïdjan", "/fr/acteurs/azerbaijan/"),
+    ("fr", "chronologie", "/fr/chronologie/"), ("en", "timeline", "/en/timeline/"),
+    ("en", "Harop", "/en/equipment/harop/"),
+])
+def test_titles_weigh_most(desktop_page, pages, lang, query, expected):
+    page = desktop_page
+    """A page whose title is the query comes first, before pages that only mention it
+    often; section pages (the timeline) are found by their title."""
+    _search(page, pages, lang, query)
+    paths = _result_paths(page)
+    assert paths and paths[0] == expected, f"{query!r}: {paths[:5]}"
+
+
+def test_excerpts_carry_no_footnote_numbers_or_paragraph_marks(desktop_page, pages):
+    page = desktop_page
+    _search(page, pages, "en", "Harop")
+    _wait_for_result_texts(page)
+    for excerpt in page.locator(".pagefind-ui__result-excerpt").all_inner_texts():
+        assert "#" not in excerpt and not re.search(r"[a-z.,;]\d\b|\s\d\s\d", excerpt), excerpt
