@@ -22,6 +22,7 @@ WIDTH = 360
 FONT = 14
 KIND_CLASSES = ("pic-event", "pic-order")  # colours, from the CSS (light, dark and print)
 FALLBACK_FILLS = ("#1a5c96", "#c2410c")
+NARROW = 0.55  # average glyph width (ems) of words in lowercase, narrower than charts.CHAR
 
 
 def _open_svg(css: str, height: float, label: str) -> str:
@@ -106,7 +107,8 @@ def heat_map(rows: Sequence[str], columns: Sequence[int], counts: dict[tuple[int
     links to `href(row, column)`; `tooltip(row, column, count)` is its hover text."""
     if not rows or not columns:
         return ""
-    label_width = min(WIDTH * 0.5, max(_text_width(text, FONT) for text in rows) + 8)
+    # category names are mostly lowercase letters, narrower than charts.CHAR's average
+    label_width = min(WIDTH * 0.55, max(len(text) * FONT * NARROW for text in rows) + 8)
     cell = (WIDTH - label_width) / len(columns)
     size = min(cell, 30.0)
     header = max(_text_width(str(year), FONT) for year in columns) + 10  # years written upwards
@@ -120,7 +122,7 @@ def heat_map(rows: Sequence[str], columns: Sequence[int], counts: dict[tuple[int
     for row, name in enumerate(rows):
         top = header + row * size
         out.append(f'<text x="{_num(label_width - 8)}" y="{_num(top + size / 2 + FONT * 0.35)}" text-anchor="end">'
-                   f'{_esc(_fit(name, label_width - 8, FONT))}</text>')
+                   f'{_esc(name if len(name) * FONT * NARROW <= label_width - 8 else _fit(name, label_width - 8, FONT))}</text>')
         out.append(f'<line class="pic-grid" x1="{_num(label_width)}" x2="{WIDTH}" y1="{_num(top + size)}" '
                    f'y2="{_num(top + size)}" stroke="currentColor" stroke-opacity="0.2"/>')
         for column, _year in enumerate(columns):
