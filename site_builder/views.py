@@ -274,6 +274,23 @@ class PageView:
         kind, _, id = figure.link.partition(":")
         return self.url(kind, id)
 
+    def source_short_links(self, ids: list[str]) -> Markup:
+        """Sources named the short way, "Igor Delanoë (2021)" or "Incyber (2023)", as a
+        reference is under a figure (the title, marked with its language, only when the
+        source names no author, outlet or publisher)."""
+        links = []
+        for id in ids:
+            source = self.site.library.get("source", id)
+            who = ", ".join(source.authors) if source.authors else (source.container or source.publisher or "")
+            href = escape(self.url("source", source.id))
+            if who:
+                label = escape(who + (f" ({source.date.year})" if source.date else ""))
+                links.append(f'<a href="{href}">{label}</a>')
+            else:
+                lang = f' lang="{escape(source.language)}"' if source.language and source.language != self.lang else ""
+                links.append(f'<a href="{href}"{lang}>{escape(source.title)}</a>')
+        return Markup("; ".join(links))
+
     def figure_link_name(self, figure: Figure) -> str:
         """The name of the entry a figure's "Read more" leads to (said to assistive
         technology, so the link means something out of context)."""

@@ -158,3 +158,18 @@ def test_committed_map_extract_is_world_atlas_countries_50m():
     assert json.loads((WORLD_ATLAS / "package.json").read_text())["version"] == "2.0.2"
     expected = region_topology(json.loads(source.read_text()))
     assert json.loads(GEODATA.read_text()) == expected
+
+
+@pytest.mark.parametrize("path, date, more, name", [
+    ("fr/index.html", "15 mars 2021", "En savoir plus", "\u00a0: Contrat d’exemple"),
+    ("en/index.html", "15 March 2021", "Read more", ": Example contract")])
+def test_key_figures_date_source_and_link_read_well(built, path, date, more, name):
+    html = (built / path).read_text()
+    figure = html[html.index('<div class="figure">'):]
+    figure = figure[:figure.index("</div>")]
+    label = figure[figure.index("<dt>"):figure.index("</dt>")]
+    assert "(" not in label, "no date dangling after the label"
+    assert re.search(rf'<span class="figure-date"><time datetime="2021-03-15">{date}</time></span>', figure)
+    assert re.search(r'<span class="figure-source">[^<]*<a href="[^"]*example-report/">Jane Example \(2023\)</a></span>', figure)
+    # "Read more" names, for assistive technology, the page it leads to
+    assert f'{more}<span class="visually-hidden">{name}</span></a>' in figure
