@@ -48,6 +48,19 @@ def load_translations(locale_dir: Path, lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+def shared_unit(low: str, high: str) -> tuple[str, str]:
+    """A range's two ends with their common unit written once, at the end: ("200
+    millions de dollars", "300 millions de dollars") -> ("200", "300 millions de dollars");
+    ("20 %", "30 %") -> ("20", "30 %"). The unit is what follows the last digit of each."""
+    def split(text: str) -> tuple[str, str]:
+        end = max((i for i, c in enumerate(text) if c.isdigit()), default=-1) + 1
+        return text[:end], text[end:]
+    (low_number, low_unit), (_, high_unit) = split(low), split(high)
+    if low_number and low_unit and low_unit == high_unit:
+        return low_number, high
+    return low, high
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Locale-aware formatting for one language, with its translations."""
@@ -138,7 +151,8 @@ class Formatter:
 
         text = one(value)
         if maximum is not None:
-            text = self._("{low} to {high}").format(low=one(value), high=one(maximum))
+            low, high = shared_unit(one(value), one(maximum))
+            text = self._("{low} to {high}").format(low=low, high=high)
         if approximate:
             text = self._("about {value}").format(value=text)
         if more_than:

@@ -245,7 +245,7 @@ def fill(compiled: Compiled, linker: Linker, heading_shift: int = 1, anchor: str
         else:  # ("close", "p" or level)
             if current:
                 label = escapeHtml(linker.anchor_label())
-                out.append(f'<a class="anchor" href="#{current}" aria-label="{label}" title="{label}">#</a>')
+                out.append(f'<a class="anchor" href="#{current}" aria-label="{label}" title="{label}" data-pagefind-ignore>#</a>')
                 current = ""
             tag = "p" if part[1] == "p" else f"h{min(6, part[1] + heading_shift)}"
             out.append(f"</{tag}>\n")
@@ -254,7 +254,8 @@ def fill(compiled: Compiled, linker: Linker, heading_shift: int = 1, anchor: str
 
 def note_call_html(href: str, anchor: str, number: int) -> str:
     """The footnote call printed in text: the same markup from prose and from templates."""
-    return (f'<sup class="fn-call"><a href="{escapeHtml(href)}" id="{escapeHtml(anchor)}" '
+    # data-pagefind-ignore: the number is not a word of the text (no "2018 1 2" in search excerpts)
+    return (f'<sup class="fn-call" data-pagefind-ignore><a href="{escapeHtml(href)}" id="{escapeHtml(anchor)}" '
             f'role="doc-noteref">{number}</a></sup>')
 
 

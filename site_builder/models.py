@@ -231,6 +231,9 @@ class Actor(_Entry):
     name: Name
     country: Annotated[Union[Slug, None], Ref("actor")] = None
     parent: Annotated[Union[Slug, None], Ref("actor")] = None
+    map_code: Union[Annotated[str, Field(pattern=r"^[0-9]{3}$")], None] = Field(
+        default=None, description="A state's ISO 3166-1 numeric code, e.g. '031' for Azerbaijan: "
+                                  "places it on the locator map of the actors page.")
     summary: Prose
     body: Union[Prose, None] = None
     themes: Refs("theme")

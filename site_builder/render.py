@@ -7,7 +7,7 @@ an empty string. One Jinja environment per language, made once per build.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from types import FunctionType, MethodType
@@ -237,7 +237,7 @@ def _special_context(kind: str, site: SiteContext, page: PageView) -> dict[str, 
 def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, Any]:
     lib = site.library
     if kind == "event":
-        items = timeline_items(lib)
+        items = fold_orders(timeline_items(lib), lib)
         actor_ids = sorted({a for item in items for a in item.actors}, key=lambda a: sort_text(page.name_of("actor", a)))
         theme_ids = sorted({t for item in items for t in item.themes}, key=lambda t: sort_text(page.name_of("theme", t)))
         return {"years": by_year(items), "filter_actors": actor_ids, "filter_themes": theme_ids}
@@ -280,6 +280,7 @@ class TimelineItem:
     actors: tuple[str, ...]
     order: Any = None
     order_number: int = 0  # 1-based position of the order in its equipment's list
+    orders: tuple["TimelineItem", ...] = ()  # an event's: the orders it reports (fold_orders)
 
     @property
     def anchor(self) -> str:
@@ -290,6 +291,32 @@ def timeline_items(library: Any) -> list[TimelineItem]:
     items = [TimelineItem("event", e, e.date.year, (e.date.sort_key(), 0, e.id), tuple(e.themes), tuple(e.actors))
              for e in library.all("event")]
     return sorted(items + order_items(library), key=lambda item: item.sort_key)
+
+
+def fold_orders(items: list[TimelineItem], library: Any) -> list[TimelineItem]:
+    """The timeline's items with each arms order moved into the event that reports it (the
+    first event of the order's year that names its equipment), instead of a card of its
+    own repeating that event next to it; an order no event reports keeps its own card.
+    An event's `themes` and `actors` then include its orders' (for the filters)."""
+    folded: dict[str, list[TimelineItem]] = {}
+    rest = []
+    for item in items:
+        if item.kind == "order":
+            reporting = [event for event in library.events_with("equipment", item.entry.id)
+                         if event.date.year == item.year]
+            if reporting:
+                folded.setdefault(reporting[0].id, []).append(item)
+                continue
+        rest.append(item)
+    out = []
+    for item in rest:
+        orders = tuple(folded.get(item.entry.id, ())) if item.kind == "event" else ()
+        if orders:
+            item = replace(item, orders=orders,
+                           themes=tuple(dict.fromkeys(item.themes + tuple(t for o in orders for t in o.themes))),
+                           actors=tuple(dict.fromkeys(item.actors + tuple(a for o in orders for a in o.actors))))
+        out.append(item)
+    return out
 
 
 def order_items(library: Any) -> list[TimelineItem]:

@@ -102,6 +102,8 @@ name: ""
 # Id of the actor's country (a state), and of the organisation it belongs to; or delete.
 country: null
 parent: null
+# A state's ISO 3166-1 numeric code, quoted (e.g. "031"): puts it on the actors page's map; or delete.
+map_code: null
 # The actor's role in the story (Markdown).
 summary:{_BOTH}
 body:{_BOTH}

@@ -82,12 +82,19 @@ def spare_folder(out: Path) -> Path:
     return cache_folder(out) / f"{out.absolute().name}.spare"
 
 
+_PICKLED_MODULES = ("models.py", "dates.py", "markdown.py")
+
+
 @lru_cache(maxsize=None)
 def runtime_key() -> str:
     """Python and the libraries whose objects the state and the memo hold: pickled
     models (pydantic) and marshal data are only read back by the versions that wrote them.
     Once per process (3.5 ms: reading the libraries' metadata), as they cannot change in it."""
     key = f"{VERSION}\0{sys.version}"
+    # The classes of the pickled results: a field added to a model must not meet results
+    # pickled without it (their objects would lack the attribute).
+    for module in _PICKLED_MODULES:
+        key += f"\0{module}=" + hashlib.sha256((PACKAGE / module).read_bytes()).hexdigest()
     for name in _LIBRARIES:
         try:
             key += f"\0{name}={metadata.version(name)}"

@@ -18,6 +18,8 @@ from babel.numbers import get_currency_name
 from markupsafe import Markup, escape
 
 from .charts import bar_chart
+from .geo import Place, Window, load_region, locator_map
+from .pictures import heat_map, timeline_overview
 from .citation import Citation, CitedPage, cite
 from .reference import Document, reference
 from .dates import FuzzyDate
@@ -56,6 +58,28 @@ SOURCE_KIND_LABELS = {
     "database": N_("Database"), "web": N_("Web page"), "news": N_("News item"), "interview": N_("Interview"),
     "note": N_("Analytical note"), "other": N_("Document"),
 }
+
+
+# The locator map's window (degrees) and the label positions (lon, lat) of countries whose
+# label, at the middle of the country, would sit on a crowded neighbour.
+MAP_WINDOW = Window(west=10, south=22, east=62, north=50)
+MAP_LABELS: dict[str, tuple[float, float]] = {
+    "051": (45.4, 38.6),   # Armenia, south of it
+    "031": (50.8, 41.6),   # Azerbaijan, on the Caspian
+    "268": (42.6, 42.6),   # Georgia
+    "196": (31.0, 35.6),   # Cyprus, west of it
+    "376": (32.2, 31.7),   # Israel, on the sea
+    "400": (38.2, 30.0),   # Jordan
+    "760": (39.2, 35.2),   # Syria
+}
+_REGION: list[Any] = []
+
+
+def _region() -> list[Any]:
+    """The map's outlines, read once per process (geo.py)."""
+    if not _REGION:
+        _REGION.extend(load_region())
+    return _REGION
 
 
 @dataclass
@@ -283,6 +307,29 @@ class PageView(PageMeta):
         kind, _, id = figure.link.partition(":")
         return self.url(kind, id)
 
+    def source_short_links(self, ids: list[str]) -> Markup:
+        """Sources named the short way, "Igor Delanoë (2021)" or "Incyber (2023)", as a
+        reference is under a figure (the title, marked with its language, only when the
+        source names no author, outlet or publisher)."""
+        links = []
+        for id in ids:
+            source = self.site.library.get("source", id)
+            who = ", ".join(source.authors) if source.authors else (source.container or source.publisher or "")
+            href = escape(self.url("source", source.id))
+            if who:
+                label = escape(who + (f" ({source.date.year})" if source.date else ""))
+                links.append(f'<a href="{href}">{label}</a>')
+            else:
+                lang = f' lang="{escape(source.language)}"' if source.language and source.language != self.lang else ""
+                links.append(f'<a href="{href}"{lang}>{escape(source.title)}</a>')
+        return Markup("; ".join(links))
+
+    def figure_link_name(self, figure: Figure) -> str:
+        """The name of the entry a figure's "Read more" leads to (said to assistive
+        technology, so the link means something out of context)."""
+        kind, _, id = figure.link.partition(":")
+        return self.name_of(kind, self.site.library.canonical(kind, id))
+
     def cite_notes(self, note_ids: list[str]) -> Markup:
         """Footnote calls for a list of notes (used for figures and orders)."""
         parts = []
@@ -353,6 +400,103 @@ class PageView(PageMeta):
             description=description + " " + self._chart_summary(labels, values),
             category_label=self._("Year"), value_label=self._("Number of orders"),
             format_number=self.number, integer=True))
+
+    # -- pictures (see pictures.py, geo.py) -------------------------------------------
+    def timeline_overview(self, years: list[tuple[int, list[Any]]]) -> Markup:
+        """Events and orders per year (`years`: render.by_year's groups), each year's
+        column a link to its section of the timeline."""
+        rows = [(year, *self.year_counts(items)) for year, items in years]
+        return Markup(timeline_overview(
+            rows, href=lambda year: f"#y{year}",
+            tooltip=lambda year, events, orders: self.year_counts_text(year, events, orders),
+            legend=(self._("Events"), self._("Arms orders")), label=self._("Events and arms orders per year")))
+
+    @staticmethod
+    def year_counts(items: list[Any]) -> tuple[int, int]:
+        """(events, arms orders) among a year's timeline items, orders folded into events included."""
+        return (sum(i.kind == "event" for i in items),
+                sum(i.kind == "order" for i in items) + sum(len(i.orders) for i in items))
+
+    def order(self, anchor: str) -> tuple[Any, Any, int]:
+        """(equipment, order, number) of an order's timeline anchor 'order-<equipment id>-<number>'."""
+        equipment_id, _, number = anchor.removeprefix("order-").rpartition("-")
+        equipment = self.site.library.get("equipment", equipment_id)
+        return equipment, equipment.orders[int(number) - 1], int(number)
+
+    @staticmethod
+    def equipment_without_orders(equipment_ids: list[str], order_anchors: list[str]) -> list[str]:
+        """The equipment an event names, less the items whose orders its card lists."""
+        listed = {anchor.removeprefix("order-").rpartition("-")[0] for anchor in order_anchors}
+        return [id for id in equipment_ids if id not in listed]
+
+    def locator_map(self, states: list[Any]) -> tuple[Markup, list[Any], list[Any]]:
+        """The map of the countries the site names (states with a `map_code`): (SVG,
+        the states drawn on it, the states outside its window), states by name."""
+        states = sorted((s for s in states if s.map_code), key=lambda s: sort_text(self.text(s.name)))
+        countries = [c for c in _region() if c.code in {s.map_code for s in states}]
+        project, height = MAP_WINDOW.projector(1)
+        visible = {c.code for c in countries if any(0 <= x <= 1 and 0 <= y <= height
+                                                     for polygon in c.polygons for lon, lat in polygon[0]
+                                                     for x, y in [project(lon, lat)])}
+        on_map = [s for s in states if s.map_code in visible]
+        places = [Place(s.map_code, self.text(s.name), self.url("actor", s.id), self.text(s.name)) for s in on_map]
+        svg = locator_map(_region(), places, MAP_WINDOW, label=self._("Countries named on this site"),
+                          label_at=MAP_LABELS)
+        return Markup(svg), on_map, [s for s in states if s.map_code not in visible]
+
+    # -- infobox (an entry's facts at a glance, beside its text) ------------------------
+    def most_linked_actors(self, kind: str, entry: Any, limit: int = 5) -> list[str]:
+        """The actors that share most events with the entry (and, for equipment, its
+        orders' buyers and makers), most shared first: 'the actors most linked with it'."""
+        relation = {"actor": "actors", "equipment": "equipment", "theme": "themes"}.get(kind)
+        counts: dict[str, int] = defaultdict(int)
+        if relation:
+            for event in self.site.library.events_with(relation, entry.id):
+                for actor in event.actors:
+                    counts[actor] += 1
+        if kind == "equipment":
+            for order in entry.orders:
+                for actor in entry.order_parties(order):
+                    counts[actor] += 1
+        counts.pop(entry.id if kind == "actor" else "", None)
+        ranked = sorted(counts, key=lambda a: (-counts[a], sort_text(self.name_of("actor", a))))
+        return ranked[:limit]
+
+    def timeline_span(self, events: list[Any]) -> str:
+        """The years of the first and last of `events` ('2008–2023', or '2014')."""
+        if not events:
+            return ""
+        first, last = min(e.date.year for e in events), max(e.date.year for e in events)
+        return str(first) if first == last else f"{first}–{last}"
+
+    def year_counts_text(self, year: int, events: int, orders: int) -> str:
+        return for_language("{year}: {events}, {orders}".format(
+            year=year, events=self.fmt.ngettext("%(num)s event", "%(num)s events", events) % {"num": events},
+            orders=self.fmt.ngettext("%(num)s arms order", "%(num)s arms orders", orders) % {"num": orders}), self.lang)
+
+    def orders_by_category(self, orders: list[Any]) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
+        """The orders (render.order_items) grouped by their equipment's category, then by
+        year of order: [(category, [(year, [order items])])], categories by name."""
+        groups: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        for item in orders:
+            groups[item.entry.category][item.order.ordered].append(item)
+        return [(category, sorted(by_year.items()))
+                for category, by_year in sorted(groups.items(), key=lambda g: sort_text(self.category_label(g[0])))]
+
+    def orders_heat_map(self, grouped: list[tuple[str, list[tuple[int, list[Any]]]]]) -> Markup:
+        """`grouped` (orders_by_category) as a heat map: a row per category, a column per
+        year with orders; each cell links to its line of the list (`#orders-<category>-<year>`)."""
+        years = sorted({year for _, by_year in grouped for year, _ in by_year})
+        counts = {(row, years.index(year)): len(items)
+                  for row, (_, by_year) in enumerate(grouped) for year, items in by_year}
+        categories = [category for category, _ in grouped]
+        return Markup(heat_map(
+            [self.category_label(c) for c in categories], years, counts,
+            href=lambda row, column: f"#orders-{categories[row]}-{years[column]}",
+            tooltip=lambda row, column, count: for_language("{category}, {year}: {orders}".format(
+                category=self.category_label(categories[row]), year=years[column],
+                orders=self.fmt.ngettext("%(num)s arms order", "%(num)s arms orders", count) % {"num": count}), self.lang),
+            label=self._("Arms orders by category and year")))
 
     def equipment_made_by(self, actor_id: str) -> list[Any]:
         items = self.site.library.equipment_of("made", actor_id)

@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).parent.parent / "site_builder"
 
 LAYERS = [
     {"errors", "confine", "dates", "typography", "urls", "charts", "share_image", "qr", "fingerprint"},
-    {"webmanifest"},
+    {"webmanifest", "pictures", "geo"},
     {"yaml_source", "models", "i18n", "sitemap", "write", "cache", "permalinks", "memo"},
     {"loading", "markdown", "schema", "search", "citation"},
     {"reference"},

@@ -20,7 +20,8 @@ def _build(site_copy: Path, run_cli, tmp_path: Path) -> Path:
 
 
 def _cite_section(page: str) -> str:
-    return page[page.index('<details class="cite-page"'):page.index("</details>")]
+    start = page.index('<details class="cite-page"')
+    return page[start:page.index("</details>", start)]
 
 
 def _bibtex(page: str) -> str:

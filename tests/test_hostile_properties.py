@@ -158,7 +158,7 @@ def assert_inert(files: dict[str, bytes]) -> None:
         assert not SCRIPT.search(html), path
         assert not HANDLER.search(html), path
         assert not BAD_URL.search(html), path
-        assert not re.search(r"<(img|iframe|object|embed|svg(?! xmlns=\"http://www.w3.org/2000/svg\" class=\"(chart|qr-code)\"))\b",
+        assert not re.search(r"<(img|iframe|object|embed|svg(?! xmlns=\"http://www.w3.org/2000/svg\" class=\"(chart|qr-code|picture [a-z-]+)\"))\b",
                              html, re.I), path
 
 

@@ -309,6 +309,29 @@ def test_a_state_from_another_python_or_library_version_is_not_trusted(site, tmp
     assert tree(out) == clean_build(content, tmp_path)
 
 
+def test_a_changed_model_class_is_a_new_runtime(tmp_path, monkeypatch):
+    """The memo's results are pickled models: after a field is added to a model, results
+    pickled without it must not be read back (they lacked the attribute: a crash on the
+    first page that read it). The classes' code is part of the runtime key."""
+    import shutil
+
+    from site_builder import state as state_module
+
+    package = tmp_path / "site_builder"
+    shutil.copytree(state_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "geodata"))
+    monkeypatch.setattr(state_module, "PACKAGE", package)
+    state_module.runtime_key.cache_clear()
+    before = state_module.runtime_key()
+    models = package / "models.py"
+    models.write_text(models.read_text() + "\n# a new field somewhere\n")
+    state_module.runtime_key.cache_clear()
+    try:
+        assert state_module.runtime_key() != before
+    finally:
+        monkeypatch.undo()
+        state_module.runtime_key.cache_clear()
+
+
 def test_a_session_keeps_its_results_when_the_memo_is_written_anew(site, tmp_path, monkeypatch):
     content, out = site
     session = Session()

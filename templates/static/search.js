@@ -11,6 +11,8 @@
   if (typeof window.PagefindUI !== "function") {
     var message = document.getElementById("search-fallback-message");
     if (message && data.unavailable) message.textContent = data.unavailable;
+    fallback.hidden = false;
+    container.hidden = true;
     return;
   }
   // Pagefind's colours and font follow the site's, light and dark.
@@ -32,6 +34,9 @@
     showImages: false,
     openFilters: data.filter ? [data.filter] : [],
     translations: translations,
+    // Pages are ranked by where the words are (a title weighs most, see the templates'
+    // data-pagefind-weight) more than by how short the page is or how often it repeats them.
+    ranking: { pageLength: 0.0, termFrequency: 0.0, termSaturation: 2.0 },
   });
   fallback.hidden = true;
 })();
