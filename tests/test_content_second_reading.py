@@ -137,7 +137,7 @@ def test_an_order_event_tags_only_equipment_ordered_that_year(library):
 def _timeline_section_targets(built: Path, kind: str, entry_id: str, lang: str) -> set[Path]:
     page = built / PageKey(kind, entry_id).output_file(lang)
     html = page.read_text(encoding="utf-8")
-    match = re.search(r'<section aria-labelledby="entry-events">(.*?)</section>', html, re.S)
+    match = re.search(r'<section aria-labelledby="entry-events"[^>]*>(.*?)</section>', html, re.S)
     assert match, f"no timeline section on {page}"
     targets = set()
     # Each item's heading links to its event; the other links are those in its summary.
