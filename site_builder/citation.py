@@ -132,9 +132,16 @@ def tex_escape(text: str) -> str:
     return "".join(_TEX.get(c, " " if c < " " or c == "\x7f" else c) for c in text)
 
 
-def _url_value(url: str) -> str:
+def bibtex_url(url: str) -> str:
     # biblatex reads url verbatim: percent-encode only what could unbalance the braces.
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
+def bibtex_date_fields(date: FuzzyDate | None) -> list[tuple[str, str]]:
+    """`year`, and `date` unless approximate: biblatex reads EDTF dates and ranges, not 'about'."""
+    if date is None:
+        return []
+    return [("year", str(date.year))] + ([("date", str(date))] if "~" not in str(date) else [])
 
 
 def bibtex(page: CitedPage, translate: Callable[[str], str]) -> str:
@@ -144,12 +151,9 @@ def bibtex(page: CitedPage, translate: Callable[[str], str]) -> str:
         *([("titleaddon", tex_escape(page.description))] if page.description else []),
         ("howpublished", tex_escape(page.raw_site_title)),
     ]
-    if page.date is not None:
-        fields.append(("year", str(page.date.year)))
-        if "~" not in str(page.date):  # biblatex reads EDTF dates and ranges; 'about' stays out of it
-            fields.append(("date", str(page.date)))
+    fields += bibtex_date_fields(page.date)
     fields += [
-        ("url", _url_value(page.url)),
+        ("url", bibtex_url(page.url)),
         ("urldate", ""),  # the date you consulted the page: fill it in (YYYY-MM-DD)
         ("langid", LANGID[page.lang]),
         ("note", tex_escape(translate(LANGUAGE_NOTE[page.lang]))),

@@ -14,9 +14,8 @@ nothing half-made behind, and an existing non-empty folder is never touched.
 """
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
+import uuid
 from pathlib import Path
 
 from .schema import write_schemas
@@ -48,8 +47,9 @@ def init_explainer(target: Path) -> Path:
     if not target.parent.is_dir():
         raise InitError(f"{target.parent}: folder not found; create it first or choose another place")
     templates = bundled_templates()
+    staging = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.partial"
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        staging.mkdir()  # (with the user's umask, as the folders inside it)
     except OSError as exc:
         raise InitError(f"{target.parent}: cannot write there ({exc.strerror})") from exc
     try:
@@ -58,7 +58,6 @@ def init_explainer(target: Path) -> Path:
                         ignore=shutil.ignore_patterns("__pycache__", "__init__.py", "*.pyc"))
         write_schemas(staging / "schemas")
         shutil.copyfile(STARTER / "gitignore", staging / ".gitignore")
-        staging.chmod(0o777 & ~_umask())
         if target.exists():
             target.rmdir()  # empty, checked above
         staging.rename(target)
@@ -67,9 +66,3 @@ def init_explainer(target: Path) -> Path:
         raise InitError(f"{target}: cannot write the new explainer ({exc.strerror or exc})") from exc
     return target
 
-
-def _umask() -> int:
-    """The process's umask (reading it means setting it: set back at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

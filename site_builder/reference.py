@@ -19,7 +19,7 @@ from typing import Callable
 
 from markupsafe import Markup, escape
 
-from .citation import Citation, apa_date, tex_escape
+from .citation import Citation, apa_date, bibtex_date_fields, bibtex_url, tex_escape
 from .dates import FuzzyDate
 from .i18n import N_
 from .typography import QUOTE_MARKS
@@ -184,14 +184,11 @@ def bibtex(doc: Document) -> str:
     if publisher:
         fields.append(({"report": "institution", "online": "organization", "misc": "organization",
                         "article": "publisher"}.get(kind, "publisher"), publisher))
-    if doc.date is not None:
-        fields.append(("year", str(doc.date.year)))
-        if "~" not in str(doc.date):  # biblatex reads EDTF dates and ranges; 'about' stays out of it
-            fields.append(("date", str(doc.date)))
+    fields += bibtex_date_fields(doc.date)
     if doc.pages:
         fields.append(("pages", tex_escape(_pages(doc.pages))))
     if doc.url:
-        fields.append(("url", doc.url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")))
+        fields.append(("url", bibtex_url(doc.url)))
     if doc.language in LANGIDS:
         fields.append(("langid", LANGIDS[doc.language]))
     width = max(len(name) for name, _ in fields)

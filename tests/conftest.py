@@ -56,6 +56,29 @@ def run_cli() -> Callable[..., subprocess.CompletedProcess]:
     return _run_cli
 
 
+@pytest.fixture(scope="session")
+def real_library():
+    """The real site's content (content/), loaded once, without errors: for tests that
+    hold it to the notes."""
+    from site_builder.library import Library
+    from site_builder.loading import load_content
+
+    loaded, problems = load_content(ROOT / "content")
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert not errors, "\n".join(errors)
+    return Library.from_loaded(loaded)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The real site, built once from content/ with the CLI (read-only: tests never change it)."""
+    out = tmp_path_factory.mktemp("real-site") / "site"
+    result = _run_cli("build", "--content", ROOT / "content", "--out", out, "--templates", ROOT / "templates",
+                      cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 @pytest.fixture
 def write_file(site_copy: Path) -> Callable[[str, str | bytes], Path]:
     """`write_file("actors/x.yaml", text_or_bytes)` writes (or replaces) one file in the copy.

@@ -7,10 +7,7 @@ the note was misread here; check the note before "fixing" either side.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
@@ -20,7 +17,6 @@ import yaml
 from pydantic import BaseModel
 
 from site_builder.library import Library
-from site_builder.loading import load_content
 from site_builder.models import Prose, Ref, Text
 from site_builder.urls import ENTRY_KINDS, PageKey
 
@@ -28,7 +24,6 @@ from html_tools import html_pages, parse_page, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-TEMPLATES = ROOT / "templates"
 NOTES_FILE = CONTENT / "notes" / "delanoe-2021.yaml"
 
 # --- The English paper's table "Azerbaijani arms orders to Israel" (source: SIPRI) ---
@@ -76,23 +71,6 @@ TRADE_TABLE = {2011: 125.8, 2012: 130, 2013: 106.6, 2014: 185.2, 2015: 132.1,
 FOOTNOTE_COUNT = 38
 
 
-def _cli(*args: str | os.PathLike) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    env["PYTHONIOENCODING"] = "utf-8"
-    env["NO_COLOR"] = "1"
-    return subprocess.run([sys.executable, "-m", "site_builder", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=600, check=False)
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    loaded, problems = load_content(CONTENT)
-    errors = [str(p) for p in problems if p.severity == "error"]
-    assert not errors, "\n".join(errors)
-    return Library.from_loaded(loaded)
-
-
 def _models(value: Any) -> Iterator[BaseModel]:
     """Every pydantic model inside `value`, itself included, depth first."""
     if isinstance(value, BaseModel):
@@ -104,16 +82,16 @@ def _models(value: Any) -> Iterator[BaseModel]:
             yield from _models(item)
 
 
-def _all_entries(library: Library) -> Iterator[tuple[str, str, BaseModel]]:
-    if library.site is not None:
-        yield "site", "site", library.site
-    for kind, entry in library.items():
+def _all_entries(real_library: Library) -> Iterator[tuple[str, str, BaseModel]]:
+    if real_library.site is not None:
+        yield "site", "site", real_library.site
+    for kind, entry in real_library.items():
         yield kind, entry.id, entry
 
 
-def _prose_texts(library: Library) -> Iterator[tuple[str, str, str, str]]:
+def _prose_texts(real_library: Library) -> Iterator[tuple[str, str, str, str]]:
     """(kind, id, lang, text) for every Prose and Text anywhere in the content."""
-    for kind, entry_id, entry in _all_entries(library):
+    for kind, entry_id, entry in _all_entries(real_library):
         for model in _models(entry):
             if isinstance(model, (Prose, Text)):
                 for lang in ("fr", "en"):
@@ -122,8 +100,8 @@ def _prose_texts(library: Library) -> Iterator[tuple[str, str, str, str]]:
 
 # --- A. The SIPRI table ------------------------------------------------------
 
-def _sipri_orders(library: Library) -> list[tuple[str, Any]]:
-    return [(equipment.id, order) for equipment in library.all("equipment") for order in equipment.orders
+def _sipri_orders(real_library: Library) -> list[tuple[str, Any]]:
+    return [(equipment.id, order) for equipment in real_library.all("equipment") for order in equipment.orders
             if "sipri-arms-transfers" in order.sources]
 
 
@@ -131,8 +109,8 @@ def test_sipri_table_has_29_rows_as_typed():
     assert len(SIPRI_TABLE) == 29
 
 
-def test_sipri_orders_equal_the_papers_table(library):
-    orders = _sipri_orders(library)
+def test_sipri_orders_equal_the_papers_table(real_library):
+    orders = _sipri_orders(real_library)
     actual = Counter((eq, o.quantity, o.ordered, str(o.delivered) if o.delivered else None) for eq, o in orders)
     expected = Counter((eq, qty, year, delivered) for eq, qty, year, delivered, _ in SIPRI_TABLE)
     assert len(orders) == len(SIPRI_TABLE)
@@ -141,16 +119,16 @@ def test_sipri_orders_equal_the_papers_table(library):
     assert not missing and not extra, f"missing from content: {sorted(missing)}\nnot in the table: {sorted(extra)}"
 
 
-def test_sipri_orders_are_bought_by_azerbaijan_and_cite_the_paper(library):
-    for eq, order in _sipri_orders(library):
+def test_sipri_orders_are_bought_by_azerbaijan_and_cite_the_paper(real_library):
+    for eq, order in _sipri_orders(real_library):
         assert order.buyer == "azerbaijan", eq
         assert "delanoe-2021" in order.sources, f"{eq} {order.ordered}: the table is reproduced in delanoe-2021"
 
 
 @pytest.mark.parametrize("row", SIPRI_TABLE, ids=lambda r: f"{r[0]}-{r[1]}-{r[2]}")
-def test_sipri_order_comment_where_the_table_has_one(library, row):
+def test_sipri_order_comment_where_the_table_has_one(real_library, row):
     eq, qty, year, delivered, words = row
-    matches = [o for e, o in _sipri_orders(library)
+    matches = [o for e, o in _sipri_orders(real_library)
                if e == eq and o.quantity == qty and o.ordered == year
                and (str(o.delivered) if o.delivered else None) == delivered]
     assert len(matches) == 1, f"{eq}: expected exactly one order {qty} / {year} / {delivered}"
@@ -175,7 +153,7 @@ def test_each_footnote_exists_exactly_once_in_the_notes_file():
     assert all(count == 1 for count in ids.values()), [i for i, c in ids.items() if c > 1]
 
 
-def test_no_delanoe_footnote_is_defined_elsewhere(library):
+def test_no_delanoe_footnote_is_defined_elsewhere(real_library):
     notes_folder = CONTENT / "notes"
     other_files = [p for p in notes_folder.rglob("*.yaml") if p != NOTES_FILE]
     for path in other_files:
@@ -184,14 +162,14 @@ def test_no_delanoe_footnote_is_defined_elsewhere(library):
         assert not [i for i in ids if str(i).startswith("delanoe-2021-")], path
     for n in range(1, FOOTNOTE_COUNT + 1):
         note_id = f"delanoe-2021-{n}"
-        assert library.has("note", note_id)
-        assert library.note_documents[note_id] == "delanoe-2021"
-        assert Path(library.origins[("note", note_id)].file.path).resolve() == NOTES_FILE.resolve(), note_id
+        assert real_library.has("note", note_id)
+        assert real_library.note_documents[note_id] == "delanoe-2021"
+        assert Path(real_library.origins[("note", note_id)].file.path).resolve() == NOTES_FILE.resolve(), note_id
 
 
-def test_only_existing_footnote_numbers_are_cited(library):
+def test_only_existing_footnote_numbers_are_cited(real_library):
     cited = set()
-    for _, _, _, text in _prose_texts(library):
+    for _, _, _, text in _prose_texts(real_library):
         cited |= set(re.findall(r"\[\^(delanoe-2021-\d+)\]", text))
     numbers = {int(c.rsplit("-", 1)[1]) for c in cited}
     assert numbers <= set(range(1, FOOTNOTE_COUNT + 1)), sorted(numbers)
@@ -199,24 +177,24 @@ def test_only_existing_footnote_numbers_are_cited(library):
 
 # --- A. Both languages -------------------------------------------------------------
 
-def test_every_text_has_both_languages(library):
-    empty = [f"{kind}:{entry_id} ({lang})" for kind, entry_id, lang, text in _prose_texts(library) if not text.strip()]
+def test_every_text_has_both_languages(real_library):
+    empty = [f"{kind}:{entry_id} ({lang})" for kind, entry_id, lang, text in _prose_texts(real_library) if not text.strip()]
     assert not empty, empty
 
 
-def test_french_and_english_differ_where_they_should(library):
+def test_french_and_english_differ_where_they_should(real_library):
     """Prose longer than a name that is identical in both languages was not translated."""
     same = []
-    for kind, entry_id, entry in _all_entries(library):
+    for kind, entry_id, entry in _all_entries(real_library):
         for model in _models(entry):
             if isinstance(model, Prose) and model.fr.strip() == model.en.strip() and len(model.fr.split()) > 4:
                 same.append(f"{kind}:{entry_id}: {model.fr[:60]}")
     assert not same, same
 
 
-def test_no_glued_footnote_digits_from_the_french_note(library):
+def test_no_glued_footnote_digits_from_the_french_note(real_library):
     glued = re.compile(r"(Barak-MX\d|Eurasie\d|Isra[eë]l\d\b|Arrow-3\d|OptSat500\d|spatiaux\d|relations\d|cours\d)")
-    found = [f"{kind}:{entry_id} ({lang}): {m.group(0)}" for kind, entry_id, lang, text in _prose_texts(library)
+    found = [f"{kind}:{entry_id} ({lang}): {m.group(0)}" for kind, entry_id, lang, text in _prose_texts(real_library)
              for m in glued.finditer(text)]
     assert not found, found
 
@@ -224,14 +202,11 @@ def test_no_glued_footnote_digits_from_the_french_note(library):
 # --- A. Reachability and citations ---------------------------------------------
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("content-build") / "site"
-    result = _cli("build", "--content", CONTENT, "--out", out, "--templates", TEMPLATES)
-    assert result.returncode == 0, result.stderr
-    return out
+def built(real_site) -> Path:
+    return real_site
 
 
-def test_every_entry_page_is_linked_from_another_page(built, library):
+def test_every_entry_page_is_linked_from_another_page(built, real_library):
     pages = {path: parse_page(path) for path in html_pages(built)}
     linked: dict[Path, set[Path]] = {}
     for page, info in pages.items():
@@ -246,7 +221,7 @@ def test_every_entry_page_is_linked_from_another_page(built, library):
                 linked.setdefault(path, set()).add(page)
     orphans = []
     for kind in ENTRY_KINDS:
-        for entry in library.all(kind):
+        for entry in real_library.all(kind):
             for lang in ("fr", "en"):
                 page = (built / PageKey(kind, entry.id).output_file(lang)).resolve()
                 assert page.is_file(), f"no page for {kind}:{entry.id} ({lang})"
@@ -255,19 +230,19 @@ def test_every_entry_page_is_linked_from_another_page(built, library):
     assert not orphans, orphans
 
 
-def test_every_note_is_cited_by_some_prose(library):
+def test_every_note_is_cited_by_some_prose(real_library):
     cited = set()
-    for _, _, _, text in _prose_texts(library):
+    for _, _, _, text in _prose_texts(real_library):
         cited |= set(re.findall(r"\[\^([a-z0-9-]+)\]", text))
-    uncited = [note.id for note in library.all("note") if note.id not in cited]
+    uncited = [note.id for note in real_library.all("note") if note.id not in cited]
     assert not uncited, uncited
 
 
-def _source_references(library: Library) -> set[str]:
+def _source_references(real_library: Library) -> set[str]:
     """Sources named by any `sources`/`source`/`document` field (found through their Ref marker),
     or linked from prose as [text](source:id)."""
-    found: set[str] = set(d for d in library.note_documents.values() if d)
-    for _, _, entry in _all_entries(library):
+    found: set[str] = set(d for d in real_library.note_documents.values() if d)
+    for _, _, entry in _all_entries(real_library):
         for model in _models(entry):
             for name, info in type(model).model_fields.items():
                 if any(isinstance(m, Ref) and m.kind == "source" for m in info.metadata):
@@ -275,26 +250,26 @@ def _source_references(library: Library) -> set[str]:
                     found |= set(value if isinstance(value, list) else [value] if value else [])
                 if name == "link" and isinstance(getattr(model, name), str) and getattr(model, name).startswith("source:"):
                     found.add(getattr(model, name).split(":", 1)[1])
-    for _, _, _, text in _prose_texts(library):
+    for _, _, _, text in _prose_texts(real_library):
         found |= set(re.findall(r"\]\(source:([a-z0-9-]+)\)", text))
     return found
 
 
-def test_every_source_is_referenced(library):
-    referenced = _source_references(library)
-    unreferenced = [source.id for source in library.all("source") if source.id not in referenced]
+def test_every_source_is_referenced(real_library):
+    referenced = _source_references(real_library)
+    unreferenced = [source.id for source in real_library.all("source") if source.id not in referenced]
     assert not unreferenced, unreferenced
 
 
-def test_the_three_notes_and_the_two_table_sources_exist(library):
+def test_the_three_notes_and_the_two_table_sources_exist(real_library):
     for source_id in ("delanoe-2021", "note-partenariats-2023", "incyber-2023", "sipri-arms-transfers", "israel-cbs"):
-        assert library.has("source", source_id), source_id
+        assert real_library.has("source", source_id), source_id
 
 
 # --- A. The trade dataset ------------------------------------------------------------
 
-def test_trade_dataset_equals_the_papers_table(library):
-    dataset = library.get("dataset", "bilateral-trade")
+def test_trade_dataset_equals_the_papers_table(real_library):
+    dataset = real_library.get("dataset", "bilateral-trade")
     assert dataset.unit == "USD"
     assert dataset.scale == "million"
     points = {str(p.period): p.value for p in dataset.points}
@@ -305,14 +280,14 @@ def test_trade_dataset_equals_the_papers_table(library):
 
 # --- A. The checker ---------------------------------------------------------------------
 
-def test_check_passes_without_warnings():
-    result = _cli("check", "--content", CONTENT)
+def test_check_passes_without_warnings(run_cli):
+    result = run_cli("check", "--content", CONTENT, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "warning:" not in result.stderr, result.stderr
     assert "error:" not in result.stderr, result.stderr
     assert re.search(r"; 0 warning\(s\)\.", result.stdout), result.stdout
 
 
-def test_strict_check_passes():
-    result = _cli("check", "--strict", "--content", CONTENT)
+def test_strict_check_passes(run_cli):
+    result = run_cli("check", "--strict", "--content", CONTENT, cwd=ROOT)
     assert result.returncode == 0, result.stderr

@@ -8,23 +8,18 @@ either side.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from site_builder.library import Library
-from site_builder.loading import load_content
 from site_builder.urls import PageKey
 
 from html_tools import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-TEMPLATES = ROOT / "templates"
 
 # Every maker the site records, with the words of the note that names it. An item missing here
 # must have no maker: the notes do not name one (the Searcher: footnote 19 of Delanoë speaks of
@@ -53,47 +48,28 @@ MAKERS: dict[str, tuple[list[str], str]] = {
 ORDER_EVENT = re.compile(r"-orders?$")
 
 
-def _cli(*args: str | os.PathLike) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run([sys.executable, "-m", "site_builder", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, encoding="utf-8", env=env, timeout=600, check=False)
-
-
 @pytest.fixture(scope="module")
-def library() -> Library:
-    loaded, problems = load_content(CONTENT)
-    errors = [str(p) for p in problems if p.severity == "error"]
-    assert not errors, "\n".join(errors)
-    return Library.from_loaded(loaded)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("second-reading-build") / "site"
-    result = _cli("build", "--content", CONTENT, "--out", out, "--templates", TEMPLATES)
-    assert result.returncode == 0, result.stderr
-    return out
+def built(real_site) -> Path:
+    return real_site
 
 
 # --- Makers -----------------------------------------------------------------------------
 
-def test_a_maker_is_recorded_only_where_a_note_names_it(library):
-    recorded = {item.id: list(item.manufacturers) for item in library.all("equipment") if item.manufacturers}
+def test_a_maker_is_recorded_only_where_a_note_names_it(real_library):
+    recorded = {item.id: list(item.manufacturers) for item in real_library.all("equipment") if item.manufacturers}
     expected = {item_id: makers for item_id, (makers, _words) in MAKERS.items()}
     assert recorded == expected
 
 
 @pytest.mark.parametrize("item_id", ["searcher", "optsat-500"])
-def test_no_maker_where_no_note_names_one(library, item_id):
-    assert library.get("equipment", item_id).manufacturers == []
+def test_no_maker_where_no_note_names_one(real_library, item_id):
+    assert real_library.get("equipment", item_id).manufacturers == []
 
 
-def test_optsat_has_no_country_either(library):
+def test_optsat_has_no_country_either(real_library):
     # The French note names the buyer (Azercosmos) and the other party to the agreement (IAI),
     # not where the satellites are made.
-    assert library.get("equipment", "optsat-500").country is None
+    assert real_library.get("equipment", "optsat-500").country is None
 
 
 @pytest.mark.parametrize("item_id", ["searcher", "optsat-500"])
@@ -103,27 +79,27 @@ def test_no_made_by_line_on_the_pages_of_items_without_a_maker(built, item_id):
         assert words not in html, f"{item_id} ({lang})"
 
 
-def test_the_iai_page_lists_only_what_a_note_says_iai_made(built, library):
-    made = {item.id for item in library.equipment_of("made", "iai")}
+def test_the_iai_page_lists_only_what_a_note_says_iai_made(built, real_library):
+    made = {item.id for item in real_library.equipment_of("made", "iai")}
     assert made == {"barak-mx", "harop"}
 
 
 # --- Equipment tagged on events ----------------------------------------------------------
 
-def test_an_order_event_tags_only_equipment_ordered_that_year(library):
+def test_an_order_event_tags_only_equipment_ordered_that_year(real_library):
     """The 2008 and 2017 events tagged `heron` for Hermes-450/900 orders, so the Heron page
     listed orders it never received. An equipment item with orders may be tagged on the
     orders of year Y only if it has an order in Y, or an order of Y is for it (SPEAR mortars
     "for Sandcats", 2017)."""
     wrong = []
-    for event in library.all("event"):
+    for event in real_library.all("event"):
         if not ORDER_EVENT.search(event.id):
             continue
         year = event.date.year
-        orders_of_year = [order for item in library.all("equipment") for order in item.orders
+        orders_of_year = [order for item in real_library.all("equipment") for order in item.orders
                           if order.ordered == year]
         for item_id in event.equipment:
-            item = library.get("equipment", item_id)
+            item = real_library.get("equipment", item_id)
             if not item.orders:
                 continue  # not an ordered item (the Gabriel missiles the OPVs carry)
             ordered_then = any(order.ordered == year for order in item.orders)
@@ -149,9 +125,9 @@ def _timeline_section_targets(built: Path, kind: str, entry_id: str, lang: str) 
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_heron_page_lists_only_the_heron_order(built, library, lang):
+def test_the_heron_page_lists_only_the_heron_order(built, real_library, lang):
     # SIPRI (in Delanoë's table): "Heron tactical drones 5 2011 Delivered in 2013", the only Heron row.
-    heron_years = {order.ordered for order in library.get("equipment", "heron").orders}
+    heron_years = {order.ordered for order in real_library.get("equipment", "heron").orders}
     assert heron_years == {2011}
     listed = _timeline_section_targets(built, "equipment", "heron", lang)
     expected = {(built / PageKey("event", "2011-barak-mx-contract").output_file(lang)).resolve()}
@@ -160,9 +136,9 @@ def test_the_heron_page_lists_only_the_heron_order(built, library, lang):
 
 # --- Dates -------------------------------------------------------------------------------
 
-def test_the_trade_office_plan_is_dated_by_the_report_that_gives_it(library):
+def test_the_trade_office_plan_is_dated_by_the_report_that_gives_it(real_library):
     # Footnote 34: "Jewish News Syndicate, 22 April 2021"; 2022 is when the office was to open.
-    event = library.get("event", "2022-planned-trade-office")  # the old id still leads to it
+    event = real_library.get("event", "2022-planned-trade-office")  # the old id still leads to it
     assert event.id == "2021-04-22-trade-office-plan"
     assert str(event.date) == "2021-04-22"
     assert "[^delanoe-2021-34]" in event.summary.en and "[^delanoe-2021-34]" in event.summary.fr
@@ -177,18 +153,18 @@ def test_the_old_trade_office_address_redirects(built):
 
 # --- Figure labels ---------------------------------------------------------------------------
 
-def _figures(library: Library):
-    if library.site is not None:
-        for figure in library.site.figures:
+def _figures(real_library: Library):
+    if real_library.site is not None:
+        for figure in real_library.site.figures:
             yield "site", figure
-    for kind, entry in library.items():
+    for kind, entry in real_library.items():
         for figure in getattr(entry, "figures", None) or []:
             yield f"{kind}:{entry.id}", figure
 
 
-def test_bayraktar_figures_name_the_company_they_were_bought_from_not_the_country(library):
+def test_bayraktar_figures_name_the_company_they_were_bought_from_not_the_country(real_library):
     # Delanoë: "bought from the Turkish company Baykar Makina", not "from Turkey".
-    labels = [(where, figure.label) for where, figure in _figures(library) if "Bayraktar" in figure.label.en]
+    labels = [(where, figure.label) for where, figure in _figures(real_library) if "Bayraktar" in figure.label.en]
     assert labels
     for where, label in labels:
         assert "from Turkey" not in label.en and "à la Turquie" not in label.fr, where
@@ -196,10 +172,10 @@ def test_bayraktar_figures_name_the_company_they_were_bought_from_not_the_countr
             assert "Baykar" in label.en and "Baykar" in label.fr, where
 
 
-def test_no_figure_label_ends_with_more_than(library):
+def test_no_figure_label_ends_with_more_than(real_library):
     # « plus de 1 000 » is a lower bound: the figure says it (`more_than`), the label does not
     # dangle a "plus de" before the number.
-    dangling = [(where, figure.label.fr, figure.label.en) for where, figure in _figures(library)
+    dangling = [(where, figure.label.fr, figure.label.en) for where, figure in _figures(real_library)
                 if re.search(r"plus de\s*$", figure.label.fr) or re.search(r"more than\s*$", figure.label.en)]
     assert not dangling, dangling
 
@@ -211,8 +187,8 @@ LOWER_BOUNDS = [("site", "People to be trained"), ("event:2022-11-17-cybersecuri
 
 
 @pytest.mark.parametrize("where, words", LOWER_BOUNDS)
-def test_lower_bounds_are_marked_more_than(library, where, words):
-    found = [figure for place, figure in _figures(library) if place == where and words in figure.label.en]
+def test_lower_bounds_are_marked_more_than(real_library, where, words):
+    found = [figure for place, figure in _figures(real_library) if place == where and words in figure.label.en]
     assert len(found) == 1, (where, words)
     assert found[0].more_than and not found[0].approximate and found[0].max is None
 
