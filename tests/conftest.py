@@ -60,8 +60,8 @@ def run_cli() -> Callable[..., subprocess.CompletedProcess]:
 def real_library():
     """The real site's content (content/), loaded once, without errors: for tests that
     hold it to the notes."""
-    from site_builder.library import Library
-    from site_builder.loading import load_content
+    from site_builder.content.library import Library
+    from site_builder.content.loading import load_content
 
     loaded, problems = load_content(ROOT / "content")
     errors = [str(p) for p in problems if p.severity == "error"]

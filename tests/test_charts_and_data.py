@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from html_tools import parse_page, resolve
-from site_builder.charts import bar_chart, nice_ticks
-from site_builder.exports import EXPORTS, export_files, neutralise
-from site_builder.pipeline import check
+from site_builder.render.charts import bar_chart, nice_ticks
+from site_builder.render.exports import EXPORTS, export_files, neutralise
+from site_builder.build.pipeline import check
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -195,7 +195,7 @@ def test_exports_are_deterministic():
 
 
 def test_an_export_with_no_records_is_valid_json_and_csv():
-    from site_builder.exports import csv_chunks, json_chunks
+    from site_builder.render.exports import csv_chunks, json_chunks
 
     site, _ = check(MINIMAL)
     for export in EXPORTS:
@@ -207,7 +207,7 @@ def test_an_export_with_no_records_is_valid_json_and_csv():
 def test_a_page_reads_the_table_of_note_documents_once_however_often_it_asks(monkeypatch):
     """The notes export and the sources page ask for it per note: recording the whole
     table each time made them quadratic (half a second each at 5,000 entries)."""
-    from site_builder import dependencies
+    from site_builder.build import dependencies
 
     site, _ = check(MINIMAL)
     computed = []

@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-from site_builder.citation import tex_escape
+from site_builder.render.citation import tex_escape
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 BASE = "https://example.org/dynamics/"
@@ -247,7 +247,7 @@ def test_a_source_page_is_cited_as_the_sites_record_with_its_own_date(site_copy,
 
 
 def test_names_are_split_into_family_name_and_initials():
-    from site_builder.reference import initials, split_name
+    from site_builder.render.reference import initials, split_name
     assert split_name("Jean-Loup Samaan") == ("Samaan", "Jean-Loup")
     assert split_name("de Gaulle, Charles") == ("de Gaulle", "Charles")
     assert split_name("SIPRI") == ("SIPRI", "")

@@ -43,7 +43,7 @@ def assert_reported(result, expected: str, *, alone: bool = True) -> None:
 # --- the valid site ----------------------------------------------------------
 
 def test_minimal_fixture_loads_without_problems(minimal_site, monkeypatch):
-    from site_builder.loading import load_content
+    from site_builder.content.loading import load_content
 
     monkeypatch.chdir(minimal_site.parent)
     content, problems = load_content(Path(minimal_site.name))
@@ -81,7 +81,7 @@ sources: [example-report]
 def test_yaml_syntax_error(site_copy, write_file, run_cli, tmp_path):
     import yaml
 
-    from site_builder.yaml_source import _Loader
+    from site_builder.content.yaml_source import _Loader
 
     # The problem text is the YAML parser's own, and libyaml (CSafeLoader)
     # words it differently from pure-Python PyYAML; the position is the same.

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from site_builder.library import Library
-from site_builder.models import Prose, Ref, Text
-from site_builder.urls import ENTRY_KINDS, PageKey
+from site_builder.content.library import Library
+from site_builder.content.models import Prose, Ref, Text
+from site_builder.render.urls import ENTRY_KINDS, PageKey
 
 from html_tools import html_pages, parse_page, resolve
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.library import Library
-from site_builder.urls import PageKey
+from site_builder.content.library import Library
+from site_builder.render.urls import PageKey
 
 from html_tools import resolve
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from site_builder.models import KIND_FOLDERS, Note
-from site_builder.schema import schema_texts
-from site_builder.yaml_source import load_file
+from site_builder.content.models import KIND_FOLDERS, Note
+from site_builder.content.schema import schema_texts
+from site_builder.content.yaml_source import load_file
 
 ROOT = Path(__file__).parent.parent
 KINDS = ["site", *KIND_FOLDERS]

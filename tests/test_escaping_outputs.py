@@ -28,8 +28,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from site_builder.cli import main
-from site_builder.pipeline import check, render_site
+from site_builder.commands.cli import main
+from site_builder.build.pipeline import check, render_site
 
 TESTS = Path(__file__).parent
 TEMPLATES = TESTS.parent / "templates"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.write import recover, write_site
+from site_builder.build.write import recover, write_site
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.errors import ContentError
-from site_builder.pipeline import check
-from site_builder.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_file
+from site_builder.core.errors import ContentError
+from site_builder.build.pipeline import check
+from site_builder.content.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_file
 
 JANE = """\
 id: jane-example
@@ -325,7 +325,7 @@ def test_old_mac_line_endings_give_the_editors_line_numbers(tmp_path):
 def test_messages_quoting_content_stay_on_one_line(tmp_path):
     problems = load_file(_write(tmp_path, "id: x\n? \"a\\nb\\u202e\\r\"\n: 1\n"), "x.yaml")[1]
     assert problems == []
-    from site_builder.errors import Position, Problem
+    from site_builder.core.errors import Position, Problem
     problem = Problem(Position("x.yaml", 2, 1), "unknown field 'a\nb\u202e\r\x1b'", "did you mean 'c\u2028'?")
     assert str(problem) == "x.yaml:2:1: error: unknown field 'a\\nb\\u202e\\r\\x1b' (did you mean 'c\\u2028'?)"
 
@@ -360,7 +360,7 @@ def test_float_overflowing_to_infinity_is_refused(tmp_path):
 
 
 def test_large_and_tiny_numbers_within_limits_render(site_copy, write_file, monkeypatch):
-    from site_builder.pipeline import render_site
+    from site_builder.build.pipeline import render_site
 
     data = (site_copy / "data" / "example-exports.yaml").read_text()
     write_file("data/example-exports.yaml", data.replace("value: 120", "value: 1.0e+15").replace(

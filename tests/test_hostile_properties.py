@@ -34,9 +34,9 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
 
-from site_builder.errors import ContentError
-from site_builder.pipeline import check, render_site
-from site_builder.yaml_source import load_file
+from site_builder.core.errors import ContentError
+from site_builder.build.pipeline import check, render_site
+from site_builder.content.yaml_source import load_file
 
 TESTS = Path(__file__).parent
 MINIMAL = TESTS / "fixtures" / "minimal"

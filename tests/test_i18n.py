@@ -8,8 +8,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from site_builder.dates import parse_date
-from site_builder.i18n import Formatter
+from site_builder.core.dates import parse_date
+from site_builder.render.i18n import Formatter
 
 ROOT = Path(__file__).parent.parent
 METHODS = [("site_builder/**.py", "python"), ("templates/**.html", "jinja2")]

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import fragments, pipeline
-from site_builder.cache import load_record
-from site_builder.pipeline import BuildOptions, Session, build
-from site_builder.loading import content_files
-from site_builder.memo import HEADER_SIZE, MemoFile
-from site_builder.state import kept_items, load_state, results_memo, spare_folder, state_file
+from site_builder.build import fragments
+from site_builder.build import pipeline
+from site_builder.build.cache import load_record
+from site_builder.build.pipeline import BuildOptions, Session, build
+from site_builder.content.loading import content_files
+from site_builder.build.memo import HEADER_SIZE, MemoFile
+from site_builder.build.state import kept_items, load_state, results_memo, spare_folder, state_file
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -297,7 +298,7 @@ def test_an_edit_does_not_read_unchanged_content_files_again(site, monkeypatch):
 def test_a_state_from_another_python_or_library_version_is_not_trusted(site, tmp_path, monkeypatch):
     """The memo holds pickled models and marshal data, which only the versions that
     wrote them can be trusted to read back: after an upgrade, a full build."""
-    from site_builder import state as state_module
+    from site_builder.build import state as state_module
 
     content, out = site
     monkeypatch.setattr(state_module, "runtime_key", lambda: "Python 9.9, pydantic 99")
@@ -315,14 +316,14 @@ def test_a_changed_model_class_is_a_new_runtime(tmp_path, monkeypatch):
     first page that read it). The classes' code is part of the runtime key."""
     import shutil
 
-    from site_builder import state as state_module
+    from site_builder.build import state as state_module
 
     package = tmp_path / "site_builder"
     shutil.copytree(state_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "geodata"))
     monkeypatch.setattr(state_module, "PACKAGE", package)
     state_module.runtime_key.cache_clear()
     before = state_module.runtime_key()
-    models = package / "models.py"
+    models = package / "content" / "models.py"
     models.write_text(models.read_text() + "\n# a new field somewhere\n")
     state_module.runtime_key.cache_clear()
     try:
@@ -376,8 +377,8 @@ def test_every_recorded_answer_is_what_the_library_answers_now(site):
     """What a page recorded while it was rendered (dependencies.RecordingLibrary) must be
     what `dependencies.answer` computes for the same content; else unchanged content
     would make pages look stale, or, worse, changed content look unchanged."""
-    from site_builder.dependencies import answer, unfrozen
-    from site_builder.pipeline import check
+    from site_builder.build.dependencies import answer, unfrozen
+    from site_builder.build.pipeline import check
 
     content, out = site
     state = load_state(out)
@@ -418,7 +419,7 @@ def test_builds_into_the_same_folder_take_turns(site, run_cli, tmp_path):
     import sys
     import time
 
-    from site_builder.state import cache_folder
+    from site_builder.build.state import cache_folder
 
     content, out = site
     edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
@@ -463,7 +464,7 @@ def test_the_build_pauses_the_garbage_collector_but_workers_collect(site, monkey
     of a one-edit build at 5,000 entries). Workers render pages, which do make garbage."""
     import gc
 
-    from site_builder import parallel, reading
+    from site_builder.build import parallel, reading
     content, out = site
     seen = []
     monkeypatch.setattr(pipeline, "_check", _spy(pipeline._check, lambda: seen.append(gc.isenabled())))
@@ -493,7 +494,7 @@ def test_the_record_of_an_edit_build_is_the_output_as_it_is(site):
     """The record takes the size and time of the files an edit did not write from the
     check it made of them before writing (output.py), not by looking again: they must be
     exactly what is on disk, or the next build would not find that nothing changed."""
-    from site_builder.cache import output_manifest
+    from site_builder.build.cache import output_manifest
     content, out = site
     event = content / "timeline" / "2022-06-example-delivery.yaml"
     for word in ("once", "twice"):  # the second edit updates the spare folder in place

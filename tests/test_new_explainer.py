@@ -19,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from site_builder.schema import schema_texts
+from site_builder.content.schema import schema_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 KIND_FOLDERS = ("themes", "timeline", "equipment", "actors", "sources", "notes", "data")

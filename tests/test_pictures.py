@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.geo import GEODATA, SOURCE_FILE, Window, decode, locator_map, Place, region_topology
-from site_builder.i18n import Formatter, load_translations
+from site_builder.render.geo import GEODATA, SOURCE_FILE, Window, decode, locator_map, Place, region_topology
+from site_builder.render.i18n import Formatter, load_translations
 
 ROOT = Path(__file__).parent.parent
 TEMPLATES = ROOT / "templates"
@@ -152,7 +152,7 @@ def test_locator_map_is_valid_svg_with_links_out_of_the_tab_order():
 
 
 def test_committed_map_extract_is_world_atlas_countries_50m():
-    """site_builder/geodata/ is what `python -m site_builder.geo` writes from the npm package."""
+    """site_builder/geodata/ is what `python -m site_builder.render.geo` writes from the npm package."""
     source = WORLD_ATLAS / SOURCE_FILE
     assert source.exists(), f"{source} is missing: run `make test` (npm ci installs world-atlas)"
     assert json.loads((WORLD_ATLAS / "package.json").read_text())["version"] == "2.0.2"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.jobs import render_job, site_jobs
-from site_builder.pipeline import check
-from site_builder.render import Renderer
+from site_builder.render.jobs import render_job, site_jobs
+from site_builder.build.pipeline import check
+from site_builder.render.renderer import Renderer
 
 ROOT = Path(__file__).parent.parent
 TEMPLATES = ROOT / "templates"

@@ -18,8 +18,8 @@ import urllib.request
 from pathlib import Path
 from typing import Callable, Iterator
 
-from site_builder.errors import Position, Problem
-from site_builder.serve import Outcome, error_page, inject_reload
+from site_builder.core.errors import Position, Problem
+from site_builder.commands.serve import Outcome, error_page, inject_reload
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20.0
@@ -169,7 +169,7 @@ def test_reload_script_goes_before_the_last_body_end():
 
 def test_serve_can_skip_the_search_index():
     """Pagefind re-indexes the whole site on every save; large sites preview without it."""
-    from site_builder.cli import _parser
+    from site_builder.commands.cli import _parser
 
     assert _parser().parse_args(["serve"]).search is True
     assert _parser().parse_args(["serve", "--no-search"]).search is False

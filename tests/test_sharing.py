@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from html_tools import html_pages as _html_files
-from site_builder.qr import qr_svg
+from site_builder.render.qr import qr_svg
 
 ROOT = Path(__file__).parent.parent
 BASE = "https://example.org/dynamics/"
@@ -90,7 +90,7 @@ def test_each_page_is_described_by_its_own_summary_in_plain_text(built):
 
 
 def test_long_summaries_are_cut_between_words():
-    from site_builder.meta import shorten
+    from site_builder.render.meta import shorten
     text = "word " * 60
     cut = shorten(text)
     assert len(cut) <= 160 and cut.endswith("word…")
@@ -246,7 +246,7 @@ def test_json_ld_of_each_kind(built):
 
 
 def test_json_ld_cannot_be_closed_by_a_title():
-    from site_builder.meta import json_ld_markup
+    from site_builder.render.meta import json_ld_markup
     text = str(json_ld_markup({"name": "</script><script>alert(1)</script> & co"}))
     assert "<" not in text and ">" not in text and json.loads(text)["name"].startswith("</script>")
 

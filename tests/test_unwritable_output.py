@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.cli import main
+from site_builder.commands.cli import main
 
 TESTS = Path(__file__).parent
 TEMPLATES = TESTS.parent / "templates"

@@ -1,0 +1,169 @@
+"""Reading the content folder: every file parsed, validated and its references
+extracted, on every core, and only for files that changed since the last build.
+
+A file's result (its models, its own problems, what its entries point to)
+depends on nothing but its bytes, so it is keyed by their hash: results of
+unchanged files come from the previous build's memo (memo.py), the others
+are computed in forked workers and appended to it. Checking references needs every file and runs
+afterwards, in the parent (links.check_references).
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ..core.errors import Problem
+from ..content.links import EntryRefs, Owner, extract_references
+from ..content.loading import FileResult, LoadedContent, assemble, content_files, file_digest, read_content_file
+from ..content.markdown import ProseParser
+from .memo import MemoFile, Stored
+
+MIN_FILES_PER_WORKER = 200  # below this, forking costs more than it saves
+
+
+@dataclass
+class ReadFile:
+    result: FileResult
+    refs: list[EntryRefs]  # one per entry of the file, in the same order
+
+
+# (kind, path from the content folder): results name files from the folder that holds the
+# content (errors.display_path), so they hold whatever the working directory.
+MemoKey = tuple[str, str]
+# Where each file's pickled result is in the memo file, with the hash of the file it was
+# read from: unchanged files are not pickled again, nor even written again.
+Memo = dict[MemoKey, Stored]
+
+
+def read_file(kind: str, path: Path, root: Path, parser: ProseParser) -> ReadFile:
+    result = read_content_file(kind, path, root)
+    return ReadFile(result, [extract_references(model, parser) for _kind, model, _prefix in result.entries])
+
+
+def _read_pickled(kind: str, path: Path, root: Path, parser: ProseParser) -> tuple[str, bytes]:
+    read = read_file(kind, path, root, parser)
+    return read.result.digest, pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+@dataclass
+class ContentRead:
+    content: LoadedContent
+    problems: list[Problem]
+    refs: dict[Owner, EntryRefs]
+    memo: Memo  # where every file's result is in the memo file, for the next build
+    files: int  # content files found
+    results: dict[tuple[MemoKey, Stored], ReadFile]  # every file's result, for `kept` next time
+    digests: dict[tuple[str, str], str]  # (kind, id) -> hash of the file that defines it
+    reused: int  # files taken from the memo
+    in_memory: int  # ... of which already in memory (`kept`)
+
+
+def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | None = None,
+                 store: MemoFile | None = None, kept: dict[tuple[MemoKey, Stored], ReadFile] | None = None,
+                 hashes: dict[str, str] | None = None) -> ContentRead:
+    """Read every content file under `root`, taking the results of unchanged files
+    from `store` through `memo` (its index) and appending the others to it.
+
+    `hashes`: files' hashes (loading.file_digest) by absolute path, as the build's
+    fingerprint took them just before (cache.py, by stat where it could): a file
+    found there is not read again to learn whether it changed.
+
+    `kept`: results a long-running process (serve) still has from its last build
+    (ContentRead.results), by file and where they are in the memo: they are used as
+    they are, without reading the memo. (Results are never modified once read.)"""
+    kept = kept or {}
+    files, problems = content_files(root)
+    memo = memo or {}
+    index: Memo = {}
+    to_read: list[tuple[MemoKey, str, Path]] = []
+    keys = [(kind, os.path.relpath(path, root)) for kind, path in files]
+    for key, (kind, path) in zip(keys, files):
+        previous = memo.get(key)
+        if store is not None and previous is not None and previous[0] and previous[0] == _digest_of(path, hashes):
+            index[key] = previous
+        else:
+            to_read.append((key, kind, path))
+    reused = len(index)
+    fresh: dict[MemoKey, ReadFile] = {}
+    results = _read_all([(kind, path) for _, kind, path in to_read], root, parser, jobs)
+    for (key, _kind, _path), (digest, blob) in zip(to_read, results, strict=True):
+        _keep(index, key, store, digest, blob)
+        fresh[key] = pickle.loads(blob)  # as each arrives: the blobs of a cold build are never all in memory
+    ordered: list[ReadFile] = []
+    in_memory = 0
+    for key, (kind, path) in zip(keys, files):
+        read = fresh.pop(key, None)
+        if read is None and key in index and (key, index[key]) in kept:
+            read, in_memory = kept[(key, index[key])], in_memory + 1
+        if read is None:
+            blob = store.read(index[key]) if store is not None and key in index else None
+            if blob is None:  # the memo lost it (a damaged cache file): read the file again
+                reused -= 1
+                digest, blob = _read_pickled(kind, path, root, parser)
+                _keep(index, key, store, digest, blob)
+            read = pickle.loads(blob)
+        ordered.append(read)
+    content, found = assemble([read.result for read in ordered])
+    refs: dict[Owner, EntryRefs] = {}
+    digests: dict[tuple[str, str], str] = {}
+    for read in ordered:
+        for (kind, model, _prefix), entry_refs in zip(read.result.entries, read.refs):
+            owner = None if kind == "site" else (kind, model.id)
+            if owner is None or content.origins.get(owner, None) is not None:
+                refs.setdefault(owner, entry_refs)
+                digests.setdefault(owner or ("site", ""), read.result.digest)
+    results = {(key, index[key]): read for key, read in zip(keys, ordered) if key in index}
+    return ContentRead(content, problems + found, refs, index, len(files), results, digests, reused, in_memory)
+
+
+def _keep(index: Memo, key: MemoKey, store: MemoFile | None, digest: str, blob: bytes) -> None:
+    """Append a file's fresh result to the memo, and point the index at it."""
+    stored = store.append(digest, blob) if store is not None else None
+    if stored is not None:
+        index[key] = stored
+    else:
+        index.pop(key, None)
+
+
+def _digest_of(path: Path, hashes: dict[str, str] | None) -> str:
+    known = hashes.get(os.path.abspath(path)) if hashes else None
+    if known:
+        return known
+    try:
+        return file_digest(path.read_bytes())
+    except OSError:
+        return ""  # read again, so the problem is reported
+
+
+# Set in each worker right after fork (Pool workers only see module globals).
+_worker_parser: ProseParser | None = None
+
+
+def _start_worker(parser: ProseParser) -> None:
+    global _worker_parser
+    _worker_parser = parser
+    gc.enable()  # (the parent builds with it paused: pipeline.collector_paused)
+
+
+def _read_chunk(chunk: tuple[Path, list[tuple[str, Path]]]) -> list[tuple[str, bytes]]:
+    assert _worker_parser is not None
+    root, files = chunk
+    return [_read_pickled(kind, path, root, _worker_parser) for kind, path in files]
+
+
+def _read_all(files: list[tuple[str, Path]], root: Path, parser: ProseParser, jobs: int) -> Iterator[tuple[str, bytes]]:
+    """(hash, pickled result) of each file, in order, as they are read."""
+    workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_read_pickled(kind, path, root, parser) for kind, path in files)
+        return
+    size = max(16, len(files) // (workers * 8))
+    chunks = [(root, files[i:i + size]) for i in range(0, len(files), size)]
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(parser,)) as pool:
+        for chunk in pool.imap(_read_chunk, chunks):
+            yield from chunk

@@ -1,0 +1,349 @@
+"""`site-builder serve`: a preview server for editors.
+
+Builds the site with the ordinary atomic `pipeline.build`, serves the output
+folder on 127.0.0.1, rebuilds when `content/` or `templates/` change, and makes
+open pages reload themselves. The live-reload script is added to HTML responses
+as they are served, never to the files on disk. While the content has errors,
+every page request gets an error page listing them, so an editor never looks at
+a stale page thinking it is current.
+
+Threads: the main thread builds and watches; the HTTP server answers from its
+own threads. They share one `LiveSite`, which holds the latest build outcome.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import html
+import os
+import re
+import sys
+import threading
+import traceback
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterable, TextIO
+from urllib.parse import urlsplit
+
+import watchfiles
+
+from ..core.errors import ContentError, Problem, as_seen_from
+from ..build.pipeline import BuildOptions, Session, TemplateFailure, build
+from ..build.write import OutputError
+
+HOST = "127.0.0.1"
+RELOAD_PATH = "/__reload"
+KEEPALIVE_SECONDS = 15.0  # how often an idle event stream is probed, so closed tabs free their thread
+WATCH_STEP_MS = 200  # quiet time after the last change before rebuilding (debounce)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The latest build as the server shows it. `generation` grows with every build."""
+
+    generation: int
+    problems: tuple[Problem, ...] = ()  # the content errors (and warnings) of a failed build
+    failure: str = ""  # a broken template or an unwritable output folder
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.failure
+
+
+class LiveSite:
+    """The outcome shared by the builder and the request threads; waiters wake on every build."""
+
+    def __init__(self, outcome: Outcome):
+        self._outcome = outcome
+        self._closed = False
+        self._changed = threading.Condition()
+
+    def current(self) -> Outcome:
+        with self._changed:
+            return self._outcome
+
+    def publish(self, outcome: Outcome) -> None:
+        with self._changed:
+            self._outcome = outcome
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        """Release every waiting event stream: the server is stopping."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
+
+    def wait_for_change(self, generation: int, timeout: float) -> Outcome | None:
+        """The outcome once it differs from `generation` (or after `timeout`); None once closed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._outcome.generation != generation, timeout)
+            return None if self._closed else self._outcome
+
+
+# --- building ---------------------------------------------------------------
+
+
+def build_once(options: BuildOptions, generation: int, out: TextIO, err: TextIO, session: Session | None = None
+               ) -> Outcome:
+    """Build into the output folder, print the result like `build` does, and return the outcome."""
+    try:
+        report = build(options, notice=lambda message: print(message, file=err, flush=True), session=session)
+    except ContentError as exc:
+        _print_problems(as_seen_from(exc.problems, options.content), err)
+        return Outcome(generation, problems=tuple(exc.problems))
+    except (TemplateFailure, OutputError) as exc:
+        print(f"error: {exc}", file=err, flush=True)
+        return Outcome(generation, failure=str(exc))
+    except Exception as exc:  # a bug in the builder must not stop the preview; show it and keep watching
+        traceback.print_exc(file=err)
+        return Outcome(generation, failure=f"the build crashed: {exc!r}")
+    for warning in as_seen_from(report.warnings, options.content):
+        print(warning, file=err)
+    pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
+    print(f"Built {sum(report.pages.values())} pages ({pages}), {report.files} files, "
+          f"{len(report.warnings)} warning(s) in {report.seconds:.2f} s → {options.out}/", file=out, flush=True)
+    return Outcome(generation)
+
+
+def _print_problems(problems: Iterable[Problem], err: TextIO) -> None:
+    problems = list(problems)
+    for problem in problems:
+        print(problem, file=err)
+    errors = sum(1 for p in problems if p.severity == "error")
+    print(f"{errors} error(s), {len(problems) - errors} warning(s): the browser shows them "
+          "until they are fixed.", file=err, flush=True)
+
+
+# --- pages the server writes ------------------------------------------------
+
+
+def reload_script(generation: int) -> str:
+    """The live-reload snippet: reload when the server announces another build than this page's."""
+    return (f'<script>/* site-builder serve: live reload (not part of the built site) */\n'
+            f'new EventSource("{RELOAD_PATH}").onmessage = function (e) {{\n'
+            f'  if (e.data !== "{generation}") location.reload();\n'
+            f'}};\n</script>\n')
+
+
+def inject_reload(page: bytes, generation: int) -> bytes:
+    """`page` with the live-reload script before its last </body> (or at its end)."""
+    script = reload_script(generation).encode("utf-8")
+    at = page.lower().rfind(b"</body>")
+    return page + script if at < 0 else page[:at] + script + page[at:]
+
+
+_ERROR_STYLE = """
+body { font: 1rem/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; }
+h1 { color: #a4000f; font-size: 1.6rem; }
+ol { padding-left: 1.5rem; } li { margin: 0 0 1rem; }
+code { font: 0.95rem/1.4 ui-monospace, monospace; background: #f3f3f3; padding: 0.1rem 0.3rem; }
+.severity-error { color: #a4000f; font-weight: bold; } .severity-warning { color: #7a5200; font-weight: bold; }
+.hint { color: #444; } .note { color: #444; border-top: 1px solid #ccc; padding-top: 1rem; }
+pre { white-space: pre-wrap; background: #f3f3f3; padding: 1rem; }
+"""
+
+
+def error_page(outcome: Outcome) -> bytes:
+    """A readable page (English and French headings) listing why the site could not be built."""
+    if outcome.problems:
+        title_en, title_fr = "The content has errors", "Le contenu comporte des erreurs"
+        body = "<ol>\n" + "".join(_problem_item(p) for p in outcome.problems) + "</ol>\n"
+    else:
+        title_en, title_fr = "The site could not be built", "Le site n’a pas pu être construit"
+        body = f"<pre>{html.escape(outcome.failure)}</pre>\n"
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title_en} / {title_fr}</title>\n<style>{_ERROR_STYLE}</style>\n</head>\n<body>\n<main>\n"
+        f'<h1>{title_en} / <span lang="fr">{title_fr}</span></h1>\n{body}'
+        '<p class="note">This page reloads by itself once the files are fixed and saved. '
+        '<span lang="fr">Cette page se recharge d’elle-même dès que les fichiers sont corrigés '
+        "et enregistrés.</span></p>\n</main>\n</body>\n</html>\n"
+    ).encode("utf-8")
+
+
+def _problem_item(problem: Problem) -> str:
+    hint = f'<br><span class="hint">{html.escape(problem.hint)}</span>' if problem.hint else ""
+    return (f"<li><code>{html.escape(str(problem.position))}</code> "
+            f'<span class="severity-{html.escape(problem.severity)}">{html.escape(problem.severity)}</span>: '
+            f"{html.escape(problem.message)}{hint}</li>\n")
+
+
+def is_page_request(url_path: str) -> bool:
+    """Whether a URL path asks for a page (a folder or .html), not an asset."""
+    last = url_path.rsplit("/", 1)[-1]
+    return not last or last.endswith(".html") or "." not in last
+
+
+# --- the HTTP server --------------------------------------------------------
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    """Serves the output folder; adds live reload to pages and shows errors instead of stale pages."""
+
+    def __init__(self, *args, live: LiveSite, **kwargs):
+        self.live = live  # set before the base class handles the request
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")  # every reload shows the latest build
+        super().end_headers()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - base-class signature
+        pass  # the terminal is for build results, not for every request
+
+    def _respond(self, send_body: bool) -> None:
+        url_path = urlsplit(self.path).path
+        if url_path == RELOAD_PATH:
+            self._stream_reloads()
+            return
+        outcome = self.live.current()
+        if is_page_request(url_path):
+            if not outcome.ok:
+                self._send_page(500, error_page(outcome), outcome.generation, send_body)
+                return
+            found = self._page_file(url_path)
+            if found is not None:
+                status, page = found
+                self._send_page(status, page, outcome.generation, send_body)
+                return
+        super().do_GET() if send_body else super().do_HEAD()
+
+    def _page_file(self, url_path: str) -> tuple[int, bytes] | None:
+        """(status, bytes) of the page to serve, or None to let the base class answer (redirects, assets)."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not url_path.endswith("/"):
+                return None  # the base class redirects to the folder's URL with a slash
+            path = path / "index.html"
+        try:
+            if path.is_file():
+                return (200, path.read_bytes()) if path.suffix == ".html" else None
+            return 404, (Path(self.directory) / "404.html").read_bytes()
+        except OSError:
+            return None
+
+    def _send_page(self, status: int, page: bytes, generation: int, send_body: bool) -> None:
+        page = inject_reload(page, generation)
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(page)
+
+    def _stream_reloads(self) -> None:
+        """Server-Sent Events: the current build generation now, then again after every build."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        outcome: Outcome | None = self.live.current()
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            generation = None
+            while outcome is not None:
+                if outcome.generation != generation:
+                    generation = outcome.generation
+                    self.wfile.write(f"data: {generation}\n\n".encode("ascii"))
+                else:
+                    self.wfile.write(b": still here\n\n")  # fails once the tab is closed
+                self.wfile.flush()
+                outcome = self.live.wait_for_change(generation, KEEPALIVE_SECONDS)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+
+
+def open_server(port: int, out: Path, live: LiveSite) -> ThreadingHTTPServer:
+    """An HTTP server for `out` on 127.0.0.1 (not yet serving); port 0 picks a free port."""
+    handler = functools.partial(PreviewHandler, live=live, directory=str(out.absolute()))
+    server = ThreadingHTTPServer((HOST, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+# --- watching ---------------------------------------------------------------
+
+
+class PreviewFilter(watchfiles.DefaultFilter):
+    """Editor-relevant changes only: not swap files or caches, nor the build's own output."""
+
+    def __init__(self, out: Path):
+        super().__init__()
+        self.out = out.absolute()
+        self.staging = re.compile(rf"^\.{re.escape(self.out.name)}\.")  # write.py's sibling folders
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        target = Path(path).absolute()
+        if target == self.out or self.out in target.parents:
+            return False
+        if any(self.staging.match(part) for part in target.parts):
+            return False
+        return super().__call__(change, path)
+
+
+def _from_here(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def describe_changes(changes: set[tuple[watchfiles.Change, str]]) -> str:
+    paths = sorted({_from_here(path) for _, path in changes})
+    shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    return f"Changed: {shown}; rebuilding…"
+
+
+def watch_and_rebuild(options: BuildOptions, live: LiveSite, out: TextIO, err: TextIO,
+                      session: Session | None = None) -> None:
+    """Rebuild after every (debounced) change of content or templates, until Ctrl-C."""
+    changes_seen = watchfiles.watch(options.content, options.templates, watch_filter=PreviewFilter(options.out),
+                                    step=WATCH_STEP_MS, raise_interrupt=True)
+    with contextlib.closing(changes_seen):  # closing the generator closes the watcher
+        for changes in changes_seen:
+            print(describe_changes(changes), file=out, flush=True)
+            live.publish(build_once(options, live.current().generation + 1, out, err, session))
+            if session is not None:
+                session.settle()  # after publishing: the browser reloads meanwhile
+
+
+# --- the command ------------------------------------------------------------
+
+
+def serve(options: BuildOptions, port: int, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Build, serve and rebuild until Ctrl-C; the exit status of `site-builder serve`."""
+    for folder, option in ((options.content, "--content"), (options.templates, "--templates")):
+        if not folder.is_dir():
+            print(f"error: {folder}: folder not found (pass {option} with the folder to watch)", file=err)
+            return 1
+    server: ThreadingHTTPServer | None = None
+    live: LiveSite | None = None
+    try:
+        session = Session()  # what one build leaves in memory for the next (pipeline.Session)
+        live = LiveSite(build_once(options, 1, out, err, session))
+        try:
+            server = open_server(port, options.out, live)
+        except OSError as exc:
+            print(f"error: cannot listen on {HOST}:{port}: {exc.strerror or exc} "
+                  "(pass --port with another number, or --port 0 for any free port)", file=err)
+            return 1
+        threading.Thread(target=server.serve_forever, name="site-builder-serve", daemon=True).start()
+        session.settle()
+        print(f"Serving {options.out}/ at http://{HOST}:{server.server_address[1]}/ "
+              "(rebuilds when content or templates change; Ctrl-C to stop)", file=out, flush=True)
+        watch_and_rebuild(options, live, out, err, session)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if live is not None:
+            live.close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+    print("Stopped.", file=out, flush=True)
+    return 0

@@ -1,0 +1,89 @@
+"""Former ids: an entry renamed or merged keeps its old addresses alive.
+
+An entry lists its former ids in `aliases:`. Each one is checked here (it must
+not be the entry's own id, a live id of the same kind, or claimed twice), gets
+a redirect page in both languages (redirects.py), and links still written with
+it resolve to the entry with a warning (links.py). Before pages are rendered,
+`canonicalize` rewrites every relation field to live ids, so that nothing
+downstream (backlinks, timeline filters, data downloads) ever sees a former id.
+
+Ids are unique only within a kind, so aliases are too: an actor and a theme may
+both have once been called `drones`.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..core.errors import Problem
+from .library import Library
+from .models import Ref
+
+
+def check_aliases(library: Library) -> list[Problem]:
+    """Every alias that cannot redirect unambiguously to its entry, with the alias's position."""
+    problems: list[Problem] = []
+    claimed: dict[tuple[str, str], tuple[str, Any]] = {}  # (kind, alias) -> (entry id, its position, lazily)
+    for kind, entry in library.items():
+        origin = library.origins[(kind, entry.id)]
+        for index, alias in enumerate(getattr(entry, "aliases", ())):
+            position = lambda origin=origin, index=index: origin.at("aliases", index)  # only for a problem
+            if alias == entry.id:
+                problems.append(Problem(position(), f"alias '{alias}' is this entry's own id",
+                                        "remove it: aliases list former ids only"))
+            elif library.has(kind, alias) or (kind, alias) in library.broken:
+                where = library.origins.get((kind, alias))
+                problems.append(Problem(
+                    position(), f"alias '{alias}' is the id of another {kind}"
+                    + (f" (defined at {where.at('id')})" if where is not None else ""),
+                    f"a former id must not be in use: remove the alias, or rename the {kind} that uses it"))
+            elif (kind, alias) in claimed:
+                first_id, first_position = claimed[(kind, alias)]
+                if first_id == entry.id:
+                    problems.append(Problem(position(), f"alias '{alias}' is listed twice", "keep it once"))
+                else:
+                    problems.append(Problem(
+                        position(), f"alias '{alias}' is also claimed by {kind} '{first_id}' (at {first_position()})",
+                        "a former id can lead to one entry only: keep it on the entry that replaced the old one"))
+            else:
+                claimed[(kind, alias)] = (entry.id, position)
+    return problems
+
+
+def canonicalize(library: Library) -> Library:
+    """The same library with every relation written with a former id rewritten to the live id.
+
+    Call it after links.resolve, which warns about each such reference."""
+    if not library.aliases:
+        return library
+    entries = {kind: {id: _rewrite(entry, library) for id, entry in items.items()}
+               for kind, items in library.entries.items()}
+    documents = {note: library.canonical("source", doc) if doc else doc for note, doc in library.note_documents.items()}
+    site = _rewrite(library.site, library) if library.site is not None else None
+    return replace(library, site=site, entries=entries, note_documents=documents)
+
+
+def _rewrite(model: BaseModel, library: Library) -> BaseModel:
+    updates: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
+        if ref is not None:
+            if isinstance(value, list):
+                new: Any = list(dict.fromkeys(library.canonical(ref.kind, id) for id in value))
+            else:
+                new = library.canonical(ref.kind, value) if value else value
+        elif name == "link" and isinstance(value, str):
+            kind, _, id = value.partition(":")
+            new = f"{kind}:{library.canonical(kind, id)}"
+        elif isinstance(value, BaseModel):
+            new = _rewrite(value, library)
+        elif isinstance(value, list) and any(isinstance(item, BaseModel) for item in value):
+            new = [_rewrite(item, library) if isinstance(item, BaseModel) else item for item in value]
+        else:
+            continue
+        if new != value:
+            updates[name] = new
+    return model.model_copy(update=updates) if updates else model

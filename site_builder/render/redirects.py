@@ -1,0 +1,66 @@
+"""Pages that only send the reader on: former addresses and short links.
+
+- Each alias (former id) of an entry gets a page at its old address in both
+  languages (`fr/equipements/<old>/`): `noindex`, a canonical link to the live
+  page, a visible link to it, and a redirect — by script, keeping a
+  `#paragraph` fragment, or by `<meta http-equiv="refresh">` without script.
+  They are also listed in `_redirects` (Netlify, Cloudflare Pages), where the
+  host answers with a real 301. None of these pages is in the sitemap.
+- Each entry (and each of its aliases) gets a language-neutral short link,
+  `e/<kind>/<id>/` (see permalinks.py): a small script sends the reader to the
+  page in the first of their browser's languages the site has; without script,
+  or when none matches, the page shows both languages as links.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+from .permalinks import redirects_file, short_path
+from .renderer import LANGUAGES, Renderer
+from .urls import ENTRY_KINDS, PageKey, absolute, relative
+from .views import PageView, SiteContext
+
+REDIRECTS_FILE = "_redirects"
+
+
+def alias_pages(library: Any) -> list[tuple[str, str, str, str]]:
+    """(kind, former id, live id, language) of every redirect page."""
+    return [(kind, old, new, lang) for (kind, old), new in sorted(library.aliases.items())
+            if kind in ENTRY_KINDS for lang in LANGUAGES]
+
+
+def render_alias(renderer: Renderer, site: SiteContext, kind: str, old: str, new: str, lang: str) -> str:
+    entry, old_key, new_key = site.library.get(kind, new), PageKey(kind, old), PageKey(kind, new)
+    page = PageView(site, old_key, lang, renderer.formatters[lang])
+    return _template(renderer, lang, "redirect.html").render(
+        page=page, site=site.library.site, title=page.name(kind, entry),
+        target=relative(old_key.path(lang), new_key.path(lang)),
+        canonical=absolute(site.base_url, new_key.path(lang)))
+
+
+def short_pages(library: Any) -> list[tuple[str, str, str]]:
+    """(kind, live id, id in the short link) of every short link page: one per id and former id."""
+    return [(kind, entry.id, id) for kind in ENTRY_KINDS for entry in library.all(kind) for id in (entry.id, *entry.aliases)]
+
+
+def render_short(renderer: Renderer, site: SiteContext, kind: str, entry_id: str, id: str) -> str:
+    entry = site.library.get(kind, entry_id)
+    views = {lang: PageView(site, PageKey(kind, entry.id), lang, renderer.formatters[lang]) for lang in LANGUAGES}
+    path = short_path(kind, id)
+    return _template(renderer, "fr", "shortlink.html").render(
+        views=views, site=site.library.site, names={lang: views[lang].name(kind, entry) for lang in LANGUAGES},
+        links={lang: relative(path, PageKey(kind, entry.id).path(lang)) for lang in LANGUAGES},
+        alternates={lang: absolute(site.base_url, PageKey(kind, entry.id).path(lang)) for lang in LANGUAGES},
+        assets=relative(path, "assets/"))
+
+
+def redirect_rules(site: SiteContext) -> bytes:
+    """The `_redirects` file: each former address to the live one, for hosts that read it."""
+    rules = [(PageKey(kind, old).path(lang), PageKey(kind, new).path(lang)) for kind, old, new, lang in alias_pages(site.library)]
+    return redirects_file(rules, site.base_url).encode("utf-8")
+
+
+def _template(renderer: Renderer, lang: str, name: str) -> jinja2.Template:
+    return renderer.environments[lang].get_template(name)
