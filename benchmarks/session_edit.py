@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """One edit rebuilt the way `site-builder serve` rebuilds it: in a process that keeps
-its last build in memory (pipeline.Session), after a first build in that process.
+its last build in memory (pipeline.BuildMemory), after a first build in that process.
 
     python benchmarks/session_edit.py --content content --out out --templates templates [--no-search]
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import run  # noqa: E402  (the edit, shared with the command-line scenarios)
-from site_builder.build.pipeline import BuildOptions, Session, build  # noqa: E402
+from site_builder.build.pipeline import BuildConfig, BuildMemory, build  # noqa: E402
 
 # Words not in the generator's vocabulary, and not EDIT_WORD (already written by edit-one):
 # each edit must change the file, or the build would have nothing to do.
@@ -41,16 +41,16 @@ def main() -> int:
     parser.add_argument("--templates", type=Path, required=True)
     parser.add_argument("--no-search", action="store_true")
     args = parser.parse_args()
-    options = BuildOptions(content=args.content, out=args.out, templates=args.templates, search=not args.no_search)
-    session = Session()
+    options = BuildConfig(content=args.content, out=args.out, templates=args.templates, search=not args.no_search)
+    memory = BuildMemory.kept_between_builds(args.out)
     run.EDIT_WORD = WARM_UP_WORD
     first = run.edit_one_event(args.content)  # a first build in this process, as `serve` starts with
-    build(options, session=session)
-    session.settle()  # as serve does once a build is published
+    build(options, memory=memory)
+    memory.settle()  # as serve does once a build is published
     run.EDIT_WORD = SESSION_WORD
     edited = run.edit_one_event(args.content)
     started, cpu = time.perf_counter(), _cpu()
-    report = build(options, session=session)
+    report = build(options, memory=memory)
     if report.skipped:
         print(f"the rebuild after editing {edited} did nothing", file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.build import cache
+from site_builder.build.memory import CachePaths
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -89,32 +90,40 @@ def built(first_build, tmp_path) -> Path:
     would have saved for them, saved just now (so every file is within the racy window)."""
     for folder in ("content", "build"):
         shutil.copytree(first_build / folder, tmp_path / folder)
-    summary = cache.load_record(first_build / "build")["summary"]
-    cache.save_record(tmp_path / "build", _inputs(tmp_path), summary)
+    summary = cache.load_record(CachePaths.of(first_build / "build").record)["summary"]
+    _save_record(tmp_path / "build", summary)
     assert _skipped(tmp_path)
     return tmp_path
 
 
 def _inputs(tmp_path):
-    return cache.build_inputs(tmp_path / "content", TEMPLATES, None, False, False)
+    options = {"base_url": None, "strict": False, "search": False}  # as `_build` passes them
+    return cache.Inputs(tmp_path / "content", TEMPLATES, options, CachePaths.of(tmp_path / "build").input_hashes)
 
 
-def _skipped(tmp_path) -> bool:
-    return cache.unchanged_build(tmp_path / "build", _inputs(tmp_path)) is not None
+def _save_record(out: Path, summary) -> None:
+    cache.save_record(CachePaths.of(out).record, out, _inputs(out.parent), summary)
+
+
+def _skipped(tmp_path, reads: list[str] | None = None) -> bool:
+    """Whether a build would find nothing to do; `reads` gets the input files the
+    fingerprint had to read (instead of trusting their stat in the memo)."""
+    inputs, out = _inputs(tmp_path), tmp_path / "build"
+    skipped = cache.up_to_date(out, inputs.fingerprint(), cache.load_record(CachePaths.of(out).record)) is not None
+    if reads is not None:
+        reads.extend(inputs.files_read)
+    return skipped
 
 
 @pytest.fixture
-def reads(monkeypatch):
+def reads() -> list[str]:
     """The paths of the input files the fingerprint reads (instead of reusing the memo)."""
-    seen: list[str] = []
-    read = cache._read
+    return []
 
-    def recording(path: str) -> bytes:
-        seen.append(path)
-        return read(path)
 
-    monkeypatch.setattr(cache, "_read", recording)
-    return seen
+def _manifest(out: Path) -> dict[str, list[int]]:
+    return {p.relative_to(out).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns]
+            for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -129,13 +138,13 @@ def _content_files(tmp_path):
 
 
 def test_inputs_whose_stat_is_unchanged_are_not_read_again(built, reads, old_enough):
-    assert _skipped(built)
+    assert _skipped(built, reads)
     assert not set(reads) & _content_files(built), reads
 
 
 def test_racy_inputs_are_read_again(built, reads):
     # Just after the memo was written, every content file is within the racy window.
-    assert _skipped(built)
+    assert _skipped(built, reads)
     assert _content_files(built) <= set(reads)
 
 
@@ -150,7 +159,7 @@ def _same_size_edit_with_an_identical_stat(tmp_path, memo_after_the_edit=False, 
     os.utime(theme, ns=(before.st_atime_ns, before.st_mtime_ns))
     now = theme.stat()
     assert now.st_size == before.st_size and now.st_mtime_ns == before.st_mtime_ns
-    memo_path = cache.memo_file(tmp_path / "build")
+    memo_path = CachePaths.of(tmp_path / "build").input_hashes
     memo = cache.read_checked(memo_path)
     memo["files"][str(theme)][:4] = [now.st_size, now.st_mtime_ns, now.st_ino, now.st_ctime_ns - older_ctime]
     if memo_after_the_edit:
@@ -161,7 +170,7 @@ def _same_size_edit_with_an_identical_stat(tmp_path, memo_after_the_edit=False, 
 
 def test_a_racy_same_size_edit_with_an_identical_stat_is_seen(built, reads, run_cli):
     theme = _same_size_edit_with_an_identical_stat(built)
-    assert not _skipped(built)
+    assert not _skipped(built, reads)
     assert theme in reads
     assert "Built" in _build(run_cli, built)
     assert "Trado" in (built / "build" / "en" / "themes" / "trade" / "index.html").read_text()
@@ -171,19 +180,19 @@ def test_outside_the_racy_window_the_stat_alone_is_trusted(built, reads, old_eno
     # The other side of the test above: only the racy window catches such an edit, so the
     # memo must not be trusted for files changed around the time it was taken.
     theme = _same_size_edit_with_an_identical_stat(built, memo_after_the_edit=True)
-    assert _skipped(built)
+    assert _skipped(built, reads)
     assert theme not in reads
 
 
 def test_a_same_size_edit_with_a_forged_mtime_is_seen_by_its_change_time(built, reads, old_enough):
     theme = _same_size_edit_with_an_identical_stat(built, memo_after_the_edit=True, older_ctime=True)
-    assert not _skipped(built)
+    assert not _skipped(built, reads)
     assert theme in reads
 
 
 @pytest.mark.parametrize("corrupt", ["checksum", "not json", "version", "future", "missing"])
 def test_a_corrupted_memo_is_ignored(built, reads, old_enough, corrupt):
-    memo_path = cache.memo_file(built / "build")
+    memo_path = CachePaths.of(built / "build").input_hashes
     memo = cache.read_checked(memo_path)
     theme = str(built / "content" / "themes" / "trade.yaml")
     good = memo["files"][theme][4]
@@ -192,12 +201,12 @@ def test_a_corrupted_memo_is_ignored(built, reads, old_enough, corrupt):
     elif corrupt == "not json":
         memo_path.write_text("{not json")
     elif corrupt == "version":
-        cache.write_checked(memo_path, {**memo, "version": cache.CACHE_VERSION - 1})
+        cache.write_checked(memo_path, {**memo, "version": cache.VERSION - 1})
     elif corrupt == "future":  # taken after now: the clock went back, so its times prove nothing
         cache.write_checked(memo_path, {**memo, "started": time.time_ns() + 3600 * 10**9})
     else:
         memo_path.unlink()
-    assert _skipped(built)  # every file was read, so the fingerprint is the right one
+    assert _skipped(built, reads)  # every file was read, so the fingerprint is the right one
     assert _content_files(built) <= set(reads)
     assert cache.read_checked(memo_path)["files"][theme][4] == good  # and the memo is written again
 
@@ -206,22 +215,22 @@ def test_added_and_removed_input_files_change_the_fingerprint(built, minimal_sit
     notes = built / "content" / "notes"
     copy = notes / "copy.yaml"
     copy.write_bytes((notes / "example-report.yaml").read_bytes())
-    assert not _skipped(built)
+    assert not _skipped(built, reads)
     copy.unlink()
-    assert _skipped(built)
+    assert _skipped(built, reads)
     assert reads == [str(copy)]  # the list of files is exact without reading any other
     (notes / "deeper").mkdir()
     (notes / "deeper" / "x.yaml").write_text("id: x\n")
-    assert not _skipped(built)
+    assert not _skipped(built, reads)
     shutil.rmtree(notes / "deeper")
-    assert _skipped(built)
+    assert _skipped(built, reads)
     theme = built / "content" / "themes" / "dynamics.yaml"
     theme.unlink()
-    assert not _skipped(built)
+    assert not _skipped(built, reads)
     theme.write_bytes((minimal_site / "themes" / "dynamics.yaml").read_bytes())
     (built / "content" / "__pycache__").mkdir()  # never an input
     (built / "content" / "__pycache__" / "x.pyc").write_bytes(b"\0")
-    assert _skipped(built)
+    assert _skipped(built, reads)
 
 
 def _delete_a_file(build):
@@ -253,7 +262,7 @@ def _delete_an_empty_folder(build):
     folder = build / "en" / "themes" / "trade"
     shutil.rmtree(folder)
     folder.mkdir()
-    cache.save_record(build, cache.load_record(build)["fingerprint"], cache.load_record(build)["summary"])
+    _save_record(build, cache.load_record(CachePaths.of(build).record)["summary"])
     assert _skipped(build.parent)
     folder.rmdir()
 
@@ -290,7 +299,8 @@ def test_a_folder_changed_within_its_timestamp_tick_is_seen_while_racy(built, mo
 def test_an_intact_old_output_is_checked_without_listing_a_folder(built, monkeypatch, old_enough):
     out = built / "build"
     inputs = _inputs(built)
-    inputs.fingerprint(out)
+    inputs.fingerprint()
+    record = cache.load_record(CachePaths.of(out).record)
 
     def listing(*args, **kwargs):
         raise AssertionError("a folder was listed")
@@ -298,14 +308,14 @@ def test_an_intact_old_output_is_checked_without_listing_a_folder(built, monkeyp
     with monkeypatch.context() as patch:
         for name in ("scandir", "listdir", "walk"):
             patch.setattr(os, name, listing)
-        assert cache.unchanged_build(out, inputs) is not None
+        assert cache.up_to_date(out, inputs.fingerprint(), record) is not None
 
 
 def test_the_manifest_keeps_its_shape(built):
     # Other modules read it: {"/"-separated path relative to build/: [size, mtime_ns]}.
     out = built / "build"
-    manifest = cache.output_manifest(out)
-    assert manifest == cache.load_record(out)["manifest"]
+    manifest = _manifest(out)
+    assert manifest == cache.load_record(CachePaths.of(out).record)["manifest"]
     page = out / "en" / "themes" / "trade" / "index.html"
     assert manifest["en/themes/trade/index.html"] == [page.stat().st_size, page.stat().st_mtime_ns]
     assert set(manifest) == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
@@ -321,19 +331,19 @@ def test_library_versions_are_those_importlib_metadata_reports():
         except metadata.PackageNotFoundError:
             return ""
 
-    assert cache._versions() == {name: version(name) for name in cache._LIBRARIES}
+    assert cache.library_versions() == {name: version(name) for name in cache.LIBRARIES}
 
 
 def test_the_record_lists_every_file_of_a_site_with_its_search_index(site_copy, tmp_path):
     """The record is taken from the files the build knows (and the search bundle's
     folder, walked), not by listing the site: it must still cover every file."""
-    from site_builder.build.pipeline import BuildOptions, build
+    from site_builder.build.pipeline import BuildConfig, build
 
     out = tmp_path / "build"
-    build(BuildOptions(content=site_copy, out=out, templates=TEMPLATES, search=True, jobs=1))
-    record = cache.load_record(out)
+    build(BuildConfig(content=site_copy, out=out, templates=TEMPLATES, search=True, jobs=1))
+    record = cache.load_record(CachePaths.of(out).record)
     assert any(path.startswith("pagefind/") for path in record["manifest"])
-    assert record["manifest"] == cache.output_manifest(out)
+    assert record["manifest"] == _manifest(out)
     folders = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir()} | {""}
     assert set(record["folders"]) == folders
 
@@ -354,5 +364,5 @@ def test_a_checked_file_of_another_format_is_not_read_as_records(tmp_path):
     """Its checksum is right (same scheme), but it is one value, not batches of records:
     e.g. a page's kept items from an older version of the generator."""
     path = tmp_path / "pieces"
-    assert cache.write_checked(path, {"version": cache.CACHE_VERSION, "items": {("a",): b"x" * 100}})
+    assert cache.write_checked(path, {"version": cache.VERSION, "items": {("a",): b"x" * 100}})
     assert cache.read_checked_records(path) is None

@@ -15,7 +15,7 @@ import pytest
 
 from html_tools import parse_page, resolve
 from site_builder.render.charts import bar_chart, nice_ticks
-from site_builder.render.exports import EXPORTS, export_files, neutralise
+from site_builder.render.exports import EXPORTS, export_chunks, export_paths, neutralise
 from site_builder.build.pipeline import check
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -187,6 +187,11 @@ def test_json_files_parse_and_hold_the_same_records(built):
     assert [point["value"] for point in datasets] == [120, 340.5, 95]
 
 
+def export_files(library, base_url: str) -> dict[str, bytes]:
+    """Every download file, as site-relative path -> bytes."""
+    return {path: b"".join(export_chunks(library, base_url, *spec)) for path, spec in export_paths(library)}
+
+
 def test_exports_are_deterministic():
     site, _ = check(MINIMAL)
     first, second = export_files(site.library, site.base_url), export_files(site.library, site.base_url)
@@ -204,20 +209,24 @@ def test_an_export_with_no_records_is_valid_json_and_csv():
         assert list(csv.reader(io.StringIO(b"".join(csv_chunks(export, [])).decode("utf-8"), newline=""))) == [export.csv_header]
 
 
-def test_a_page_reads_the_table_of_note_documents_once_however_often_it_asks(monkeypatch):
+def test_a_page_reads_the_table_of_note_documents_once_however_often_it_asks():
     """The notes export and the sources page ask for it per note: recording the whole
     table each time made them quadratic (half a second each at 5,000 entries)."""
-    from site_builder.build import dependencies
+    from site_builder.content.observed import note_documents_answer
 
     site, _ = check(MINIMAL)
-    computed = []
-    real = dependencies.note_documents_answer
-    monkeypatch.setattr(dependencies, "note_documents_answer", lambda library: computed.append(1) or real(library))
-    deps = dependencies.PageDeps()
-    recording = dependencies.recording_site(site, deps)
-    data = export_files(recording.library, site.base_url)
-    assert json.loads(data["data/notes.json"])["records"] and len(computed) == 1
-    assert deps.answers[("note_documents",)] == real(site.library)
+    asked = []
+
+    class Recorder:  # what an incremental build listens with (content/observed.py)
+        def read(self, kind: str, id: str) -> None:
+            pass
+
+        def asked(self, query, answer) -> None:
+            asked.append((query, answer))
+
+    data = export_files(site.observed_by(Recorder()).library, site.base_url)
+    assert json.loads(data["data/notes.json"])["records"]
+    assert [answer for query, answer in asked if query == ("note_documents",)] == [note_documents_answer(site.library)]
 
 
 # -- hostile text --------------------------------------------------------------------------------

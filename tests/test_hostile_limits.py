@@ -360,7 +360,7 @@ def test_float_overflowing_to_infinity_is_refused(tmp_path):
 
 
 def test_large_and_tiny_numbers_within_limits_render(site_copy, write_file, monkeypatch):
-    from site_builder.build.pipeline import render_site
+    from site_in_memory import render_site
 
     data = (site_copy / "data" / "example-exports.yaml").read_text()
     write_file("data/example-exports.yaml", data.replace("value: 120", "value: 1.0e+15").replace(

@@ -11,7 +11,7 @@ The property, for every example: loading, validation and reference resolution
 (`pipeline.check`) either succeed, or raise `ContentError` whose problems each
 name a content file and a line and column inside it (or the file as a whole) -
 never another exception, never a hang. When the content passes, the site is
-rendered too (`pipeline.render_site`) and must not raise either; hostile prose
+rendered too (`site_in_memory.render_site`) and must not raise either; hostile prose
 must come out inert.
 
 Runs in-process (a `check` takes ~15 ms, against ~400 ms for the CLI in a
@@ -35,7 +35,8 @@ from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
 
 from site_builder.core.errors import ContentError
-from site_builder.build.pipeline import check, render_site
+from site_builder.build.pipeline import check
+from site_in_memory import render_site
 from site_builder.content.yaml_source import load_file
 
 TESTS = Path(__file__).parent

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import fragments
-from site_builder.build import pipeline
 from site_builder.build.cache import load_record
-from site_builder.build.pipeline import BuildOptions, Session, build
+from site_builder.build.memory import CachePaths
+from site_builder.build.pipeline import BuildConfig, BuildMemory, build as build_site
 from site_builder.content.loading import content_files
+from site_builder.build.fragments import store_file
 from site_builder.build.memo import HEADER_SIZE, MemoFile
-from site_builder.build.state import kept_items, load_state, results_memo, spare_folder, state_file
+from site_builder.build.state import load_state as load_state_file
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -28,8 +28,40 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def options(content: Path, out: Path, templates: Path = TEMPLATES, jobs: int = 1) -> BuildOptions:
-    return BuildOptions(content=content, out=out, templates=templates, search=False, jobs=jobs)
+def manifest(folder: Path) -> dict[str, list[int]]:
+    """[size, mtime_ns] of every file under `folder`, by "/"-separated relative path."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            info = path.stat()
+            found[path.relative_to(folder).as_posix()] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def options(content: Path, out: Path, templates: Path = TEMPLATES, jobs: int = 1) -> BuildConfig:
+    return BuildConfig(content=content, out=out, templates=templates, search=False, jobs=jobs)
+
+
+# Only long lists keep their items between builds (fragments.MIN_KEPT); the lists of
+# this small site are short, so here every list keeps them.
+EVERY_LIST = {"keep_lists_from": 1}
+
+
+def build(config: BuildConfig, memory: BuildMemory | None = None, **kwargs):
+    return build_site(config, memory=memory or BuildMemory(config.out, **EVERY_LIST), **kwargs)
+
+
+def session(out: Path) -> BuildMemory:
+    """The memory `serve` keeps between builds."""
+    return BuildMemory.kept_between_builds(out, **EVERY_LIST)
+
+
+def paths(out: Path) -> CachePaths:
+    return CachePaths.of(out)
+
+
+def load_state(out: Path):
+    return load_state_file(paths(out).state)
 
 
 def clean_build(content: Path, tmp_path: Path, templates: Path = TEMPLATES) -> dict[str, bytes]:
@@ -42,13 +74,6 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-@pytest.fixture(autouse=True)
-def every_list_keeps_its_items(monkeypatch):
-    """Only long lists keep their items between builds (fragments.MIN_KEPT); the
-    lists of this small site are short, so here every list keeps them."""
-    monkeypatch.setattr(fragments, "MIN_KEPT", 1)
 
 
 @pytest.fixture
@@ -106,13 +131,13 @@ def test_incremental_build_equals_a_clean_build(site, tmp_path, scenario):
 def test_a_build_in_a_session_equals_a_clean_build(site, tmp_path, scenario):
     """As `serve` builds: one process, its last state and content kept in memory."""
     content, out = site
-    session = Session()
+    memory = session(out)
     edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
-    build(options(content, out), session=session)  # loads the state: now in memory
-    session.settle()  # as serve does once a build is published
+    build(options(content, out), memory=memory)  # loads the state: now in memory
+    memory.settle()  # as serve does once a build is published
     templates, jobs = change(scenario, content, tmp_path)
     lines: list[str] = []
-    build(options(content, out, templates, jobs), log=lines.append, session=session)
+    build(options(content, out, templates, jobs), log=lines.append, memory=memory)
     assert any("kept in memory" in line for line in lines), lines
     assert tree(out) == clean_build(content, tmp_path, templates)
 
@@ -120,21 +145,20 @@ def test_a_build_in_a_session_equals_a_clean_build(site, tmp_path, scenario):
 def test_a_session_does_not_trust_a_state_another_process_saved(site, tmp_path, monkeypatch):
     content, out = site
     event = content / "timeline" / "2022-06-example-delivery.yaml"
-    session = Session()
+    memory = session(out)
     edit(event, "Example delivery", "Example delivery, once")
-    build(options(content, out), session=session)
+    build(options(content, out), memory=memory)
     edit(event, "Example delivery, once", "Example delivery, twice")
     build(options(content, out))  # e.g. `make site` in another terminal, while serve runs
-    loads = []
-    monkeypatch.setattr(pipeline, "load_state", lambda out: loads.append(out) or load_state(out))
+    memory.read_from_disk.clear()
     edit(event, "Example delivery, twice", "Example delivery, thrice")
-    build(options(content, out), session=session)
-    assert loads  # the session's state is no longer the one on disk: it was read again
+    build(options(content, out), memory=memory)
+    assert "state" in memory.read_from_disk  # the session's state is no longer the one on disk: it was read again
     assert tree(out) == clean_build(content, tmp_path)
-    loads.clear()
+    memory.read_from_disk.clear()
     edit(event, "Example delivery, thrice", "Example delivery, four times")
-    build(options(content, out), session=session)
-    assert not loads  # and now it is again
+    build(options(content, out), memory=memory)
+    assert "state" not in memory.read_from_disk  # and now it is again
     assert tree(out) == clean_build(content, tmp_path)
 
 
@@ -143,21 +167,20 @@ def test_a_session_reads_the_record_again_only_when_another_build_replaced_it(si
     output) is 3 MB at 5,000 entries: a session keeps the one it saved."""
     content, out = site
     event = content / "timeline" / "2022-06-example-delivery.yaml"
-    session = Session()
+    memory = session(out)
     edit(event, "Example delivery", "Example delivery, once")
-    build(options(content, out), session=session)
-    reads = []
-    monkeypatch.setattr(pipeline, "load_record", lambda out: reads.append(out) or load_record(out))
+    build(options(content, out), memory=memory)
+    memory.read_from_disk.clear()
     edit(event, "Example delivery, once", "Example delivery, twice")
-    build(options(content, out), session=session)
-    assert not reads
-    assert build(options(content, out), session=session).skipped  # and it is the one a no-op build checks
-    assert not reads
+    build(options(content, out), memory=memory)
+    assert "record" not in memory.read_from_disk
+    assert build(options(content, out), memory=memory).skipped  # and it is the one a no-op build checks
+    assert "record" not in memory.read_from_disk
     edit(event, "Example delivery, twice", "Example delivery, thrice")
     build(options(content, out))  # another process
     edit(event, "Example delivery, thrice", "Example delivery, four times")
-    build(options(content, out), session=session)
-    assert reads
+    build(options(content, out), memory=memory)
+    assert "record" in memory.read_from_disk
     assert tree(out) == clean_build(content, tmp_path)
 
 
@@ -204,7 +227,7 @@ def test_a_second_edit_updates_the_spare_folder_in_place(site, tmp_path):
     event = content / "timeline" / "2022-06-example-delivery.yaml"
     edit(event, "Example delivery", "Example delivery, once")
     build(options(content, out))
-    assert spare_folder(out).is_dir()  # the previous site, kept to be updated next time
+    assert paths(out).spare.is_dir()  # the previous site, kept to be updated next time
     edit(event, "Example delivery, once", "Example delivery, twice")
     report = build(options(content, out))
     assert "en/timeline/2022-06-example-delivery/index.html" in report.rendered
@@ -224,36 +247,36 @@ def test_a_damaged_cache_or_output_is_never_trusted(site, tmp_path, damage):
     build(options(content, out))
     edit(event, "Example delivery, once", "Example delivery, twice")
     if damage == "corrupted state":
-        data = bytearray(state_file(out).read_bytes())
+        data = bytearray(paths(out).state.read_bytes())
         data[len(data) // 2] ^= 0xFF
-        state_file(out).write_bytes(bytes(data))
+        paths(out).state.write_bytes(bytes(data))
     elif damage == "deleted spare":
-        shutil.rmtree(spare_folder(out))
+        shutil.rmtree(paths(out).spare)
     elif damage == "spare file edited":
         # the spare is the cache's; a file changed there behind the build's back is rewritten
-        page = spare_folder(out) / "en" / "about" / "index.html"
+        page = paths(out).spare / "en" / "about" / "index.html"
         page.unlink()
         page.write_bytes(b"tampered")
     elif damage == "live page deleted":
         os.unlink(out / "en" / "about" / "index.html")
     elif damage == "corrupted memo":  # every byte after the header flipped: each result fails its CRC
-        data = bytearray(results_memo(out).read_bytes())
+        data = bytearray(paths(out).results.read_bytes())
         for i in range(HEADER_SIZE, len(data)):
             data[i] ^= 0x5A
-        results_memo(out).write_bytes(bytes(data))
+        paths(out).results.write_bytes(bytes(data))
     elif damage == "truncated memo":
-        with open(results_memo(out), "r+b") as handle:
+        with open(paths(out).results, "r+b") as handle:
             handle.truncate(HEADER_SIZE + 10)
     elif damage == "replaced memo":  # another memo file (another token): none of its offsets are used
-        results_memo(out).unlink()
-        MemoFile(results_memo(out)).close()
+        paths(out).results.unlink()
+        MemoFile(paths(out).results).close()
     elif damage == "corrupted list items":
-        for kept in kept_items(out).iterdir():
+        for kept in paths(out).items.iterdir():
             data = bytearray(kept.read_bytes())
             data[len(data) // 2] ^= 0xFF
             kept.write_bytes(bytes(data))
     elif damage == "list items of another page":  # (the French timeline's, say, copied over the English one's)
-        english, french = (fragments.store_file(kept_items(out), page)
+        english, french = (store_file(paths(out).items, page)
                            for page in ("en/timeline/index.html", "fr/chronologie/index.html"))
         shutil.copyfile(french, english)
     report = build(options(content, out))
@@ -270,7 +293,7 @@ def content_keys(content: Path) -> set[tuple[str, str]]:
 
 def test_an_edit_reads_only_the_edited_file_and_appends_its_result_to_the_memo(site):
     content, out = site
-    memo = results_memo(out)
+    memo = paths(out).results
     size, token = memo.stat().st_size, load_state(out).memo_token
     event = content / "timeline" / "2022-06-example-delivery.yaml"
     edit(event, "Example delivery", "Example delivery, edited")
@@ -335,20 +358,20 @@ def test_a_changed_model_class_is_a_new_runtime(tmp_path, monkeypatch):
 
 def test_a_session_keeps_its_results_when_the_memo_is_written_anew(site, tmp_path, monkeypatch):
     content, out = site
-    session = Session()
+    memory = session(out)
     event = content / "timeline" / "2022-06-example-delivery.yaml"
     edit(event, "Example delivery", "Example delivery, once")
-    build(options(content, out), session=session)
+    build(options(content, out), memory=memory)
     compacted = MemoFile.compacted
     tokens = [load_state(out).memo_token]
     monkeypatch.setattr(MemoFile, "compacted", lambda self, index: compacted(self, index, keep_ratio=2.0))  # always
     edit(event, "Example delivery, once", "Example delivery, twice")
-    build(options(content, out), session=session)
+    build(options(content, out), memory=memory)
     monkeypatch.undo()
     assert load_state(out).memo_token not in tokens  # the memo was written anew
     edit(event, "Example delivery, twice", "Example delivery, thrice")
     lines: list[str] = []
-    build(options(content, out), log=lines.append, session=session)
+    build(options(content, out), log=lines.append, memory=memory)
     files = len(content_keys(content))
     assert any(f"{files - 1} of them kept in memory" in line for line in lines), lines
     assert tree(out) == clean_build(content, tmp_path)
@@ -377,7 +400,8 @@ def test_every_recorded_answer_is_what_the_library_answers_now(site):
     """What a page recorded while it was rendered (dependencies.RecordingLibrary) must be
     what `dependencies.answer` computes for the same content; else unchanged content
     would make pages look stale, or, worse, changed content look unchanged."""
-    from site_builder.build.dependencies import answer, unfrozen
+    from site_builder.build.dependencies import unfrozen
+    from site_builder.content.observed import answer
     from site_builder.build.pipeline import check
 
     content, out = site
@@ -396,8 +420,8 @@ def test_a_full_build_leaves_a_spare_that_mirrors_the_site(site):
     """So that even the first edit after a full build updates a folder in place
     (hard links: no data is copied), instead of linking every page anew."""
     _content, out = site
-    assert tree(spare_folder(out)) == tree(out)
-    live, spare = out / "en" / "index.html", spare_folder(out) / "en" / "index.html"
+    assert tree(paths(out).spare) == tree(out)
+    live, spare = out / "en" / "index.html", paths(out).spare / "en" / "index.html"
     assert live.stat().st_ino == spare.stat().st_ino
 
 
@@ -419,11 +443,10 @@ def test_builds_into_the_same_folder_take_turns(site, run_cli, tmp_path):
     import sys
     import time
 
-    from site_builder.build.state import cache_folder
 
     content, out = site
     edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
-    lock = cache_folder(out) / f"{out.name}.lock"
+    lock = paths(out).lock
     with open(lock, "ab") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         waiting = subprocess.Popen(
@@ -467,11 +490,10 @@ def test_the_build_pauses_the_garbage_collector_but_workers_collect(site, monkey
     from site_builder.build import parallel, reading
     content, out = site
     seen = []
-    monkeypatch.setattr(pipeline, "_check", _spy(pipeline._check, lambda: seen.append(gc.isenabled())))
     edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
     assert gc.isenabled()
-    build(options(content, out))
-    assert seen == [False] and gc.isenabled()  # paused while building, then as it was
+    build(options(content, out), log=lambda line: seen.append(gc.isenabled()))  # (each step logs)
+    assert seen and not any(seen) and gc.isenabled()  # paused while building, then as it was
     gc.disable()
     try:
         parallel._start_worker(parallel.Task(None, None, {}))  # type: ignore[arg-type]
@@ -483,22 +505,14 @@ def test_the_build_pauses_the_garbage_collector_but_workers_collect(site, monkey
         gc.enable()
 
 
-def _spy(function, before):
-    def spied(*args, **kwargs):
-        before()
-        return function(*args, **kwargs)
-    return spied
-
-
 def test_the_record_of_an_edit_build_is_the_output_as_it_is(site):
     """The record takes the size and time of the files an edit did not write from the
     check it made of them before writing (output.py), not by looking again: they must be
     exactly what is on disk, or the next build would not find that nothing changed."""
-    from site_builder.build.cache import output_manifest
     content, out = site
     event = content / "timeline" / "2022-06-example-delivery.yaml"
     for word in ("once", "twice"):  # the second edit updates the spare folder in place
         edit(event, "Example delivery", f"Example delivery {word},")
         build(options(content, out))
-        assert load_record(out)["manifest"] == output_manifest(out)
+        assert load_record(paths(out).record)["manifest"] == manifest(out)
         assert build(options(content, out)).skipped

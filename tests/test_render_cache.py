@@ -15,7 +15,7 @@ TEMPLATES = ROOT / "templates"
 
 def _pages(site, cache_fragments: bool) -> dict[str, bytes]:
     renderer = Renderer.create(site, TEMPLATES, cache_fragments=cache_fragments)
-    return {job.path: render_job(renderer, site, job) for job in site_jobs(site)}
+    return {job.path: b"".join(render_job(renderer, job)) for job in site_jobs(site)}
 
 
 def test_cached_fragments_change_no_page(minimal_site):

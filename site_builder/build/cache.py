@@ -48,24 +48,14 @@ from ..core.confine import leaves
 from ..core.errors import Position, Problem
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the whole site_builder package
-CACHE_VERSION = 3
-_LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic", "pagefind")
+# The version of every file the cache holds (record, input hashes, state, content results,
+# kept items): one number, raised on any change of any of their formats.
+VERSION = 9
+LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic", "pagefind")
 RECORDS_PER_BATCH = 256  # write_checked_records: values marshalled together (one each: 25 µs apiece to load)
 # Timestamps this close to (or after) the moment a memo or manifest was taken are
 # not trusted: a change in the same timestamp tick would leave them unchanged.
 RACY_NS = 2_000_000_000
-
-
-def cache_file(out: Path) -> Path:
-    """The record of the last build into `out` (its fingerprint and manifest)."""
-    out = out.absolute()
-    return out.parent / ".cache" / "site-builder" / f"{out.name}.record"
-
-
-def memo_file(out: Path) -> Path:
-    """The stat -> hash memo of the input files of builds into `out`, next to its record."""
-    out = out.absolute()
-    return out.parent / ".cache" / "site-builder" / f"{out.name}.input-hashes"
 
 
 def _read(path: str) -> bytes:
@@ -98,7 +88,7 @@ def _scan(folder: str, suffix: str) -> list[tuple[str, str, os.stat_result | Non
 
 
 def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: Path | None = None,
-                hashes: dict[str, str] | None = None) -> str:
+                hashes: dict[str, str] | None = None, files_read: list[str] | None = None) -> str:
     """The hash of every input, or "" when one cannot be read (a full build then says what is wrong).
 
     With `memo`, the hashes of files whose stat has not changed are taken from it,
@@ -109,8 +99,8 @@ def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: P
     started = time.time_ns()
     known, trusted_before = _load_memo(memo, started) if memo is not None else ({}, 0)
     digest = hashlib.sha256()
-    digest.update(json.dumps({"options": options, "python": sys.version, "cache": CACHE_VERSION,
-                              "libraries": _versions()},
+    digest.update(json.dumps({"options": options, "python": sys.version, "cache": VERSION,
+                              "libraries": library_versions()},
                              sort_keys=True).encode())
     seen: dict[str, list] = {}
     read = 0
@@ -135,12 +125,14 @@ def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: P
                 except OSError:  # deleted or unreadable mid-scan
                     return ""
                 read += 1
+                if files_read is not None:
+                    files_read.append(path)
             seen[path] = [info.st_size, info.st_mtime_ns, info.st_ino, info.st_ctime_ns, hashed]
             if hashes is not None:
                 hashes[path] = hashed
             digest.update(f"\0{label}/{relative}\0{hashed}".encode())
     if memo is not None and (read or seen.keys() != known.keys()):
-        write_checked(memo, {"version": CACHE_VERSION, "started": started, "files": seen})
+        write_checked(memo, {"version": VERSION, "started": started, "files": seen})
     return digest.hexdigest()
 
 
@@ -158,7 +150,7 @@ def _load_memo(memo: Path, now: int) -> tuple[dict[str, list], int]:
     return files, started - RACY_NS
 
 
-def _versions() -> dict[str, str]:
+def library_versions() -> dict[str, str]:
     """The installed version of each library, or "" when it is not installed.
 
     Read, where it can be, from the name of the library's NAME-VERSION.dist-info
@@ -168,7 +160,7 @@ def _versions() -> dict[str, str]:
     def key(name: str) -> str:
         return name.lower().replace("-", "_").replace(".", "_")
 
-    wanted = {key(name): name for name in _LIBRARIES}
+    wanted = {key(name): name for name in LIBRARIES}
     found: dict[str, str] = {}
     for folder in sys.path:
         try:
@@ -181,14 +173,14 @@ def _versions() -> dict[str, str]:
                 library = wanted.get(key(project))
                 if library is not None and version and library not in found:
                     found[library] = version
-    for library in _LIBRARIES:
+    for library in LIBRARIES:
         if library not in found:  # installed otherwise (an .egg-info, a zip) or not at all
             from importlib import metadata
             try:
                 found[library] = metadata.version(library)
             except metadata.PackageNotFoundError:
                 found[library] = ""
-    return {library: found[library] for library in _LIBRARIES}
+    return {library: found[library] for library in LIBRARIES}
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> bool:
@@ -281,7 +273,7 @@ def read_checked(path: Path) -> dict[str, Any] | None:
             if not _checksum_matches(file):
                 return None
             payload = marshal.load(file)
-        return payload if isinstance(payload, dict) and payload.get("version") == CACHE_VERSION else None
+        return payload if isinstance(payload, dict) and payload.get("version") == VERSION else None
     except (OSError, ValueError, EOFError, TypeError, MemoryError):  # (a file of another format)
         return None
 
@@ -308,20 +300,13 @@ def _scan_output(out: str) -> tuple[dict[str, list[int]], dict[str, int]]:
     return dict(sorted(files.items())), dict(sorted(folders.items()))
 
 
-def output_manifest(out: Path) -> dict[str, list[int]]:
-    """{relative path: [size, mtime_ns]} of every file in `out` ("/"-separated)."""
-    if not os.path.isdir(out):
-        return {}
-    return _scan_output(os.fspath(out))[0]
-
-
-def load_record(out: Path) -> dict[str, Any] | None:
+def load_record(path: Path) -> dict[str, Any] | None:
     """The last build's record, or None when there is none that can be trusted.
 
-    Its "manifest" is {relative path: [size, mtime_ns]}, as `output_manifest` returns;
-    "folders" is {relative path: mtime_ns}, "" being `out` itself.
+    Its "manifest" is {relative path: [size, mtime_ns]} of every file of the output
+    folder; "folders" is {relative path: mtime_ns}, "" being the output folder itself.
     """
-    payload = read_checked(cache_file(out))
+    payload = read_checked(path)
     if payload is None or not all(key in payload for key in ("fingerprint", "manifest", "folders", "started", "summary")):
         return None
     return payload
@@ -368,10 +353,9 @@ def _listings_match(out: str, racy: list[str], record: dict[str, Any]) -> bool:
         return False
 
 
-def up_to_date(out: Path, print_: str, record: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """The last build's record (`record` if given, as `load_record` returned it) if `out`
-    is exactly what a build with this fingerprint made."""
-    record = record or load_record(out)
+def up_to_date(out: Path, print_: str, record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The last build's record (as `load_record` returned it) if `out` is exactly what a
+    build with this fingerprint made."""
     if record is None or not print_ or record["fingerprint"] != print_ or not out.is_dir():
         return None
     try:
@@ -380,12 +364,12 @@ def up_to_date(out: Path, print_: str, record: dict[str, Any] | None = None) -> 
         return None
 
 
-def save_record(out: Path, inputs: Inputs | str, summary: dict[str, Any], files: Iterable[str] | None = None,
+def save_record(path: Path, out: Path, inputs: Inputs, summary: dict[str, Any], files: Iterable[str] | None = None,
                 walk: Iterable[str] = (), known: dict[str, list[int]] | None = None) -> dict[str, Any] | None:
-    """Record the build just written into `out`; return the record (as `load_record`
-    returns it), or None if it could not be taken or written.
+    """Record the build just written into `out`, in `path`; return the record (as
+    `load_record` returns it), or None if it could not be taken or written.
 
-    `inputs` should have been passed to `unchanged_build` before the build read
+    `inputs` should have been fingerprinted before the build read
     them: the record then holds the inputs as they were when read, and an edit made
     during the build means another build. With `files` (the site's files, relative
     to `out`), only those, the folders that hold them and the folders in `walk`
@@ -401,9 +385,9 @@ def save_record(out: Path, inputs: Inputs | str, summary: dict[str, Any], files:
             manifest, folders = _stat_output(os.fspath(out), files, walk, known or {})
     except OSError:
         return None
-    record = {"version": CACHE_VERSION, "fingerprint": _print_of(inputs, out), "started": started,
+    record = {"version": VERSION, "fingerprint": inputs.fingerprint(), "started": started,
               "manifest": manifest, "folders": folders, "summary": summary}
-    return record if write_checked(cache_file(out), record) else None
+    return record if write_checked(path, record) else None
 
 
 def _stat_output(out: str, files: Iterable[str], walk: Iterable[str], known: dict[str, list[int]]
@@ -439,40 +423,26 @@ def _stat_output(out: str, files: Iterable[str], walk: Iterable[str], known: dic
 
 
 class Inputs:
-    """What a build reads. Its fingerprint is taken once, on first use, with the
-    memo of the output folder it is compared with (the memo lives in that folder's
-    cache), so a build records the inputs as they were before it read them."""
+    """What a build reads. Its fingerprint is taken once, on first use, with the memo of
+    input hashes kept for its output folder, so a build records the inputs as they were
+    before it read them."""
 
-    def __init__(self, content: Path, templates: Path, options: dict[str, Any]) -> None:
-        self.content, self.templates, self.options = content, templates, options
+    def __init__(self, content: Path, templates: Path, options: dict[str, Any], memo: Path | None = None) -> None:
+        self.content, self.templates, self.options, self.memo = content, templates, options, memo
         self._print: str | None = None
         # Each input file's hash as the fingerprint found it (mostly from the memo, by
         # stat): the build uses them instead of reading every content file again.
         self.hashes: dict[str, str] = {}
+        self.files_read: list[str] = []  # ... of which these were read (the others: by their stat)
 
-    def fingerprint(self, out: Path) -> str:
+    def fingerprint(self) -> str:
         if self._print is None:
-            self._print = fingerprint(self.content, self.templates, self.options, memo_file(out), self.hashes)
+            self._print = fingerprint(self.content, self.templates, self.options, self.memo, self.hashes,
+                                      self.files_read)
         return self._print
 
     def __repr__(self) -> str:
         return f"Inputs({self.content!r}, {self.templates!r}, {self.options!r})"
-
-
-def _print_of(inputs: Inputs | str, out: Path) -> str:
-    return inputs if isinstance(inputs, str) else inputs.fingerprint(out)
-
-
-def build_inputs(content: Path, templates: Path, base_url: str | None, strict: bool, search: bool) -> Inputs:
-    """The inputs of a build: its files plus the options that change its output."""
-    return Inputs(content, templates, {"base_url": base_url, "strict": strict, "search": search})
-
-
-def unchanged_build(out: Path, inputs: Inputs | str, record: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """The summary of the last build if it is still exactly what `inputs` would produce
-    (`record`: the last build's, if already loaded)."""
-    record = up_to_date(out, _print_of(inputs, out), record)
-    return None if record is None else record["summary"]
 
 
 def summary_of(pages: dict[str, int], files: int, warnings: list[Problem]) -> dict[str, Any]:

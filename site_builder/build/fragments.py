@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -40,8 +41,9 @@ import jinja2
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
-from .cache import CACHE_VERSION, read_checked_records, write_checked_records
-from .dependencies import PageDeps, answer, recording_site
+from .cache import VERSION, read_checked_records, write_checked_records
+from .dependencies import PageDeps
+from ..content.observed import answer
 from ..content.links import Key
 from ..render.views import SiteContext
 
@@ -53,6 +55,16 @@ _SIMPLE = (str, int, bool, type(None))  # what an item's arguments may be: they 
 #  quote; entries read, hash of their files, (query, answer) pairs,
 #  notes cited in order, entries linked from its text in order, page.recording after it)
 Fragment = tuple
+
+
+@dataclass(frozen=True)
+class ItemFiles:
+    """Where pages keep their items between builds (None: nothing is kept, items are
+    still replayed), under which render key, and from how many items on."""
+
+    folder: Path | None
+    render_key: str = ""
+    min_kept: int = MIN_KEPT
 
 
 def store_file(folder: Path, page_path: str) -> Path:
@@ -76,13 +88,13 @@ class PageItems:
 
     `site` is the build's site, not the page's recording view of it; `deps` the
     page's dependencies, which every item's reads join; `digests` the hash of the
-    file of every entry (reading.ContentRead.digests); `folder` where pages keep
-    their items (None: nothing kept between builds, items are still replayed)."""
+    file of every entry (reading.ContentRead.digests); `files` where pages keep
+    their items."""
 
     def __init__(self, site: SiteContext, deps: PageDeps, digests: dict[Key, str], page_path: str,
-                 folder: Path | None = None, render_key: str = "") -> None:
+                 files: ItemFiles = ItemFiles(None)) -> None:
         self.site, self.deps, self.digests = site, deps, digests
-        self.store = KeptFile(folder, page_path, render_key)
+        self.store = KeptFile(files, page_path)
         self._kept: dict[tuple, Fragment] | None = None  # loaded on first use
         self._used: dict[tuple, Fragment] = {}
         self._answers: dict[tuple, Any] = {}
@@ -111,17 +123,13 @@ class PageItems:
     def _render(self, page: Any, macro: jinja2.runtime.Macro, kind: str, entry: Any, extra: tuple,
                 options: dict[str, Any]) -> Fragment:
         deps = PageDeps()
-        deps.entries.add((kind, entry.id))
+        deps.read(kind, entry.id)
         calls = _PlaceholderCalls()
-        saved = page.site, page.footnote_calls, page.linked
-        page.site, page.footnote_calls, page.linked = recording_site(self.site, deps), calls, {}
-        try:
-            html = str(macro(page, entry, *extra, **options))
-            recording, linked = page.recording, tuple(page.linked)
-        finally:
-            page.site, page.footnote_calls, page.linked = saved
+        scoped = page.scoped(self.site.observed_by(deps), calls)
+        html = str(macro(scoped, entry, *extra, **options))
         entries = tuple(sorted(deps.entries))
-        return html.encode("utf-8"), entries, self._hash(entries), tuple(deps.answers.items()), tuple(calls.notes), linked, recording
+        return (html.encode("utf-8"), entries, self._hash(entries), tuple(deps.answers.items()), tuple(calls.notes),
+                tuple(scoped.linked), scoped.recording)
 
     def _replay(self, page: Any, fragment: Fragment) -> Markup:
         encoded, entries, _hash, answers, notes, linked, recording = fragment
@@ -161,8 +169,8 @@ class KeptRows:
     a row's line is reused while the file of its entry is unchanged. (A row reads
     nothing else: exports.Row.)"""
 
-    def __init__(self, digests: dict[Key, str], path: str, folder: Path | None = None, render_key: str = "") -> None:
-        self.digests, self.store = digests, KeptFile(folder, path, render_key)
+    def __init__(self, digests: dict[Key, str], path: str, files: ItemFiles = ItemFiles(None)) -> None:
+        self.digests, self.store = digests, KeptFile(files, path)
         self._kept: dict[tuple, tuple[str, bytes]] | None = self.store.load()
         self._used: dict[tuple, tuple[str, bytes]] = {}
         self.rendered = self.kept = 0
@@ -192,9 +200,9 @@ class KeptFile:
     """Where one page or file keeps its pieces: a file in the cache folder, stamped
     with the page's path and the build's render key, checked by SHA-256."""
 
-    def __init__(self, folder: Path | None, path: str, render_key: str) -> None:
-        self.file = store_file(folder, path) if folder is not None else None
-        self.path, self.render_key = path, render_key
+    def __init__(self, files: ItemFiles, path: str) -> None:
+        self.file = store_file(files.folder, path) if files.folder is not None else None
+        self.path, self.render_key, self.min_kept = path, files.render_key, files.min_kept
 
     def load(self) -> dict:
         records = read_checked_records(self.file) if self.file is not None else None
@@ -206,14 +214,14 @@ class KeptFile:
             return {}
 
     def _header(self) -> dict[str, Any]:
-        return {"version": CACHE_VERSION, "render_key": self.render_key, "page": self.path}
+        return {"version": VERSION, "render_key": self.render_key, "page": self.path}
 
     def save(self, used: dict, loaded: dict, changed: bool) -> None:
         """Keep `used` (only what this render used: what is no longer there goes), if
         there are enough pieces to be worth a file and they differ from `loaded`."""
         if self.file is None:
             return
-        if len(used) >= MIN_KEPT:
+        if len(used) >= self.min_kept:
             if changed or used.keys() != loaded.keys():  # the header, then each (key, piece), one by one
                 write_checked_records(self.file, itertools.chain([self._header()], used.items()))
         elif loaded:

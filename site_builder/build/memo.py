@@ -23,20 +23,30 @@ from __future__ import annotations
 import os
 import secrets
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-MAGIC = b"site-builder memo 1\n"
+from .cache import VERSION
+
+MAGIC = b"site-builder memo %d\n" % VERSION
 TOKEN_SIZE = 16
 HEADER_SIZE = len(MAGIC) + TOKEN_SIZE
 # (hash of the content file, offset, length, CRC-32 of the blob)
 Stored = tuple[str, int, int, int]
+# (kind, path from the content folder): results name files from the folder that holds the
+# content (errors.display_path), so they hold whatever the working directory.
+MemoKey = tuple[str, str]
+# Where each file's pickled result is in the memo file, with the hash of the file it was
+# read from: unchanged files are not pickled again, nor even written again.
+Memo = dict[MemoKey, Stored]
 
 
 class MemoFile:
     """One memo file, opened for reading its blobs and appending new ones.
 
     Never raises for a file it cannot read or write: a memo that cannot be
-    used only makes a build read more (`usable` is then False)."""
+    used only makes a build read more."""
 
     def __init__(self, path: Path | None, token: bytes | None = None) -> None:
         self.path, self.token, self._handle = path, b"", None
@@ -52,10 +62,6 @@ class MemoFile:
         if handle is not None:
             handle.close()
         self._start_new(path)
-
-    @property
-    def usable(self) -> bool:
-        return self._handle is not None
 
     def _start_new(self, path: Path) -> None:
         """A new, empty file with a new token, in place of whatever was at `path`."""
@@ -137,3 +143,36 @@ def _remove(path: Path) -> None:
         path.unlink()
     except OSError:  # missing, or a read-only disk: nothing to clean up then
         pass
+
+
+KeptResults = dict[tuple[MemoKey, Stored], Any]  # results (reading.ReadFile) still in memory, by file and place in the memo
+
+
+@dataclass
+class ContentResults:
+    """The read results of earlier builds: an index into the memo file, the memo file
+    itself, and (in a long-running process) the results still in memory. Reading
+    updates it with what this build read."""
+
+    index: Memo
+    store: MemoFile | None
+    in_memory: KeptResults
+
+    def compacted(self) -> Memo:
+        """The index to save, after writing the memo file anew if it is mostly garbage
+        (the results kept in memory then follow their blobs)."""
+        if self.store is None:
+            return {}
+        index = self.store.compacted(self.index)
+        if index is not self.index:
+            self.in_memory = {(key, index[key]): result for (key, _stored), result in self.in_memory.items()
+                              if key in index}
+            self.index = index
+        return index
+
+    @property
+    def token(self) -> bytes:
+        return self.store.token if self.store is not None else b""
+
+    def kept(self) -> KeptResults:
+        return self.in_memory

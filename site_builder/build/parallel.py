@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .dependencies import PageDeps, recording_site
-from .fragments import KeptRows, PageItems
-from ..render.jobs import Job, render_job_chunks
-from ..render.renderer import RenderFailure, Renderer
+from .dependencies import PageDeps
+from .fragments import ItemFiles, KeptRows, PageItems
+from ..render.jobs import Job, render_job
+from ..core.errors import TemplateFailure
+from ..render.renderer import Renderer
 from ..render.urls import ENTRY_KINDS
 from .write import link_file, put_file
 
@@ -48,8 +49,7 @@ class Task:
     mirror: Path | None = None  # a folder where each written page is also hard-linked (the next spare)
     fresh: bool = False  # `target` was created empty by this build: no file to replace there
     digests: dict[tuple[str, str], str] = field(default_factory=dict)  # entry -> hash of its file (reading.py)
-    items: Path | None = None  # the folder where pages keep their list items, and files their rows (fragments.py)
-    render_key: str = ""  # state.render_key: items kept under another are not used
+    items: ItemFiles = ItemFiles(None)  # where pages keep their list items, and files their rows (fragments.py)
     heap_frozen: bool = False  # the process froze its heap already (see frozen_heap)
 
 
@@ -65,10 +65,10 @@ def render_one(task: Task, job: Job) -> Rendered:
     deps = PageDeps()
     items: PageItems | KeptRows | None = None
     if job.kind == "page":
-        items = PageItems(task.renderer.site, deps, task.digests, job.path, task.items, task.render_key)
+        items = PageItems(task.renderer.site, deps, task.digests, job.path, task.items)
     elif job.kind == "export":
-        items = KeptRows(task.digests, job.path, task.items, task.render_key)
-    chunks = render_job_chunks(task.renderer, recording_site(task.renderer.site, deps), job, items)
+        items = KeptRows(task.digests, job.path, task.items)
+    chunks = render_job(task.renderer, job, deps, items)
     hashed = digest(*chunks)
     data = None
     if task.target is None:
@@ -83,13 +83,6 @@ def render_one(task: Task, job: Job) -> Rendered:
         items.save()
         counts = (items.rendered, items.kept)
     return Rendered(job.path, hashed, deps.frozen(task.entry_numbers), data, counts)
-
-
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
 
 
 # Set once in each worker process, right after fork, by _start_worker; never in the
@@ -109,7 +102,7 @@ def _render_chunk(chunk: list[Job]) -> list[Rendered]:
 
 
 def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]:
-    """Render (and write) every job; raises RenderFailure on a template error."""
+    """Render (and write) every job; raises TemplateFailure on a template error."""
     # The largest files first (downloads, lists: the timeline is 4 MB at 5,000 entries),
     # while workers are smallest in memory and the other pages can even out the load;
     # the others keep their order (an entry's pages together, see jobs.py).
@@ -156,4 +149,4 @@ def frozen_heap(already: bool = False) -> Iterator[None]:
         gc.unfreeze()
 
 
-__all__ = ["RenderFailure", "Rendered", "Task", "default_jobs", "digest", "render_jobs"]
+__all__ = ["Rendered", "Task", "digest", "render_jobs"]

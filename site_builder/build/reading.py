@@ -21,7 +21,7 @@ from ..core.errors import Problem
 from ..content.links import EntryRefs, Owner, extract_references
 from ..content.loading import FileResult, LoadedContent, assemble, content_files, file_digest, read_content_file
 from ..content.markdown import ProseParser
-from .memo import MemoFile, Stored
+from .memo import ContentResults, Memo, MemoFile, MemoKey, Stored
 
 MIN_FILES_PER_WORKER = 200  # below this, forking costs more than it saves
 
@@ -30,14 +30,6 @@ MIN_FILES_PER_WORKER = 200  # below this, forking costs more than it saves
 class ReadFile:
     result: FileResult
     refs: list[EntryRefs]  # one per entry of the file, in the same order
-
-
-# (kind, path from the content folder): results name files from the folder that holds the
-# content (errors.display_path), so they hold whatever the working directory.
-MemoKey = tuple[str, str]
-# Where each file's pickled result is in the memo file, with the hash of the file it was
-# read from: unchanged files are not pickled again, nor even written again.
-Memo = dict[MemoKey, Stored]
 
 
 def read_file(kind: str, path: Path, root: Path, parser: ProseParser) -> ReadFile:
@@ -55,27 +47,24 @@ class ContentRead:
     content: LoadedContent
     problems: list[Problem]
     refs: dict[Owner, EntryRefs]
-    memo: Memo  # where every file's result is in the memo file, for the next build
     files: int  # content files found
-    results: dict[tuple[MemoKey, Stored], ReadFile]  # every file's result, for `kept` next time
     digests: dict[tuple[str, str], str]  # (kind, id) -> hash of the file that defines it
     reused: int  # files taken from the memo
-    in_memory: int  # ... of which already in memory (`kept`)
+    in_memory: int  # ... of which already in memory
 
 
-def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | None = None,
-                 store: MemoFile | None = None, kept: dict[tuple[MemoKey, Stored], ReadFile] | None = None,
+def read_content(root: Path, parser: ProseParser, jobs: int = 1, earlier: ContentResults | None = None,
                  hashes: dict[str, str] | None = None) -> ContentRead:
     """Read every content file under `root`, taking the results of unchanged files
-    from `store` through `memo` (its index) and appending the others to it.
+    from `earlier` (the memo file, through its index) and appending the others to it.
 
     `hashes`: files' hashes (loading.file_digest) by absolute path, as the build's
     fingerprint took them just before (cache.py, by stat where it could): a file
     found there is not read again to learn whether it changed.
 
-    `kept`: results a long-running process (serve) still has from its last build
-    (ContentRead.results), by file and where they are in the memo: they are used as
-    they are, without reading the memo. (Results are never modified once read.)"""
+    Results a long-running process (serve) still has in memory from its last build
+    are used as they are, without reading the memo. (Results are never modified once read.)"""
+    memo, store, kept = (earlier.index, earlier.store, earlier.in_memory) if earlier else (None, None, None)
     kept = kept or {}
     files, problems = content_files(root)
     memo = memo or {}
@@ -118,7 +107,9 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, memo: Memo | No
                 refs.setdefault(owner, entry_refs)
                 digests.setdefault(owner or ("site", ""), read.result.digest)
     results = {(key, index[key]): read for key, read in zip(keys, ordered) if key in index}
-    return ContentRead(content, problems + found, refs, index, len(files), results, digests, reused, in_memory)
+    if earlier is not None:
+        earlier.index, earlier.in_memory = index, results
+    return ContentRead(content, problems + found, refs, len(files), digests, reused, in_memory)
 
 
 def _keep(index: Memo, key: MemoKey, store: MemoFile | None, digest: str, blob: bytes) -> None:

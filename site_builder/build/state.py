@@ -22,24 +22,17 @@ folder it no longer matches.
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import pickle
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
-from .cache import write_atomically
-from .reading import Memo
+from .cache import PACKAGE, VERSION, library_versions, write_atomically
+from .memo import Memo
 
-VERSION = 8  # 6: content results and pages' dependencies packed with marshal; 7: files' SHA-256; 8: memo keys without the working directory
-PACKAGE = Path(__file__).resolve().parent.parent  # the whole site_builder package
-_LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic")
 
 
 @dataclass
@@ -59,68 +52,20 @@ class BuildState:
     runtime: str = field(default_factory=lambda: runtime_key())  # see runtime_key: another one is not trusted
 
 
-def cache_folder(out: Path) -> Path:
-    out = out.absolute()
-    return out.parent / ".cache" / "site-builder"
-
-
-def state_file(out: Path) -> Path:
-    return cache_folder(out) / f"{out.absolute().name}.state"
-
-
-def kept_items(out: Path) -> Path:
-    """The folder where pages keep the items of their long lists (fragments.py)."""
-    return cache_folder(out) / f"{out.absolute().name}.items"
-
-
-def results_memo(out: Path) -> Path:
-    """The memo file of content files' read results (memo.py)."""
-    return cache_folder(out) / f"{out.absolute().name}.memo"
-
-
-def spare_folder(out: Path) -> Path:
-    return cache_folder(out) / f"{out.absolute().name}.spare"
-
-
 _PICKLED_MODULES = ("content/models.py", "core/dates.py", "content/markdown.py")
 
 
 @lru_cache(maxsize=None)
 def runtime_key() -> str:
     """Python and the libraries whose objects the state and the memo hold: pickled
-    models (pydantic) and marshal data are only read back by the versions that wrote them.
-    Once per process (3.5 ms: reading the libraries' metadata), as they cannot change in it."""
-    key = f"{VERSION}\0{sys.version}"
+    models (pydantic) and marshal data are only read back by the versions that wrote
+    them. Once per process, as they cannot change in it."""
+    key = f"{VERSION}\0{sys.version}\0{sorted(library_versions().items())}"
     # The classes of the pickled results: a field added to a model must not meet results
     # pickled without it (their objects would lack the attribute).
     for module in _PICKLED_MODULES:
         key += f"\0{module}=" + hashlib.sha256((PACKAGE / module).read_bytes()).hexdigest()
-    for name in _LIBRARIES:
-        try:
-            key += f"\0{name}={metadata.version(name)}"
-        except metadata.PackageNotFoundError:
-            pass
     return key
-
-
-def _code_key() -> str:
-    """The generator itself: its code, Python and the libraries that shape its output."""
-    digest = hashlib.sha256(runtime_key().encode())
-    for path in sorted(PACKAGE.rglob("*.py")):
-        digest.update(f"\0{path.relative_to(PACKAGE).as_posix()}\0".encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-def render_key(templates: Path, site_digest: str, base_url: str) -> str:
-    digest = hashlib.sha256(f"{_code_key()}\0{site_digest}\0{base_url}".encode())
-    for root, dirs, names in os.walk(templates):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(root, name)
-            digest.update(f"\0{os.path.relpath(path, templates)}\0".encode())
-            with open(path, "rb") as handle:
-                digest.update(handle.read())
-    return digest.hexdigest()
 
 
 class _HashingWriter:
@@ -135,31 +80,10 @@ class _HashingWriter:
         return self.handle.write(data)
 
 
-@contextmanager
-def one_build_at_a_time(out: Path, waiting: Callable[[str], None]) -> Iterator[None]:
-    """Builds into the same folder take turns (say `serve` in one terminal and `make site`
-    in another): both would otherwise update the same spare folder. The lock is released
-    by the system when the process ends, however it ends."""
-    path = cache_folder(out) / f"{out.absolute().name}.lock"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "ab")
-    except OSError:  # e.g. a read-only disk: the build itself says what cannot be written
-        yield
-        return
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            waiting(f"waiting for another build of {out} to finish…")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
-def load_state(out: Path) -> BuildState | None:
+def load_state(path: Path) -> BuildState | None:
     """The previous build's state, or None when there is none that can be trusted."""
     try:
-        with open(state_file(out), "rb") as handle:
+        with open(path, "rb") as handle:
             raw = handle.read()
         payload, checksum = memoryview(raw)[:-32], raw[-32:]
         if hashlib.sha256(payload).digest() != checksum:
@@ -171,18 +95,11 @@ def load_state(out: Path) -> BuildState | None:
         return None
 
 
-def forget_state(out: Path) -> None:
-    try:
-        state_file(out).unlink()
-    except FileNotFoundError:
-        pass
-
-
-def save_state(out: Path, state: BuildState) -> bool:
+def save_state(path: Path, state: BuildState) -> bool:
     """Save `state` for the next build; whether it could be saved (a state that cannot be
     saved only makes the next build slower)."""
     def write(handle: Any) -> None:
         writer = _HashingWriter(handle)
         pickle.dump((VERSION, state), writer, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
         handle.write(writer.digest.digest())
-    return write_atomically(state_file(out), write)
+    return write_atomically(path, write)

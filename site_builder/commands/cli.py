@@ -13,11 +13,11 @@ import re
 import sys
 from pathlib import Path
 
-from ..build.cache import build_inputs, unchanged_build, warnings_of
-from ..core.errors import ContentError, Problem, as_seen_from
+from ..core.errors import ContentError, Problem, TemplateFailure, as_seen_from
 
 # The other modules are imported where they are used: loading pydantic, Jinja and
-# Babel takes a few tenths of a second, which a build with nothing to do skips.
+# Babel takes a few tenths of a second, which a build with nothing to do skips
+# (build/pipeline.py loads them only once it knows there is something to do).
 ENTRY_KINDS = ("theme", "event", "equipment", "actor", "source", "note", "dataset")
 
 
@@ -146,16 +146,6 @@ def _status(args: argparse.Namespace) -> int:
     return 0  # a report, not a check: `site-builder check` is the gate
 
 
-def _report_unchanged(args: argparse.Namespace, summary: dict) -> int:
-    warnings = warnings_of(summary)
-    _print_problems(warnings, args.quiet, args.content)
-    if not args.quiet:
-        pages = ", ".join(f"{n} {lang}" for lang, n in summary["pages"].items())
-        print(f"Nothing changed since the last build of {args.out}/ ({sum(summary['pages'].values())} pages, "
-              f"{pages}); nothing to write.")
-    return 0
-
-
 def _init(folder: Path) -> int:
     from .new_explainer import InitError, init_explainer
     try:
@@ -179,11 +169,6 @@ def main(argv: list[str] | None = None) -> int:
         _beside_content(args, folder)
     if args.command == "init":
         return _init(args.folder)
-    if args.command == "build" and not args.verbose:
-        summary = unchanged_build(args.out, build_inputs(args.content, args.templates, args.base_url, args.strict,
-                                                         args.search))
-        if summary is not None:
-            return _report_unchanged(args, summary)
     if args.command == "new":
         from .scaffold import ScaffoldError, new_entry
         try:
@@ -193,11 +178,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Created {path}: fill in both languages and cite a source, then run site-builder check.")
         return 0
-    from ..build.pipeline import BuildOptions, TemplateFailure, build, check
+    from ..build.pipeline import BuildConfig, build, check
     from ..build.write import OutputError
     if args.command == "serve":
         from .serve import serve
-        return serve(BuildOptions(args.content, args.out, args.templates, search=args.search), args.port)
+        return serve(BuildConfig(args.content, args.out, args.templates, search=args.search), args.port)
     if args.command == "status":
         return _status(args)
     if args.command == "schema":
@@ -213,16 +198,16 @@ def main(argv: list[str] | None = None) -> int:
                 counts = ", ".join(f"{site.library.count(k)} {k}" for k in site.library.entries)
                 print(f"Content is valid: {counts}; {len(problems)} warning(s).")
             return 0
-        options = BuildOptions(args.content, args.out, args.templates, args.base_url, args.strict, args.search,
-                               max(0, args.jobs))
-        report = build(options, _logger(args),
+        config = BuildConfig(args.content, args.out, args.templates, args.base_url, args.strict, args.search,
+                             max(0, args.jobs))
+        report = build(config, _logger(args),
                        notice=(lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr)))
         _print_problems(report.warnings, args.quiet, args.content)
         if not args.quiet:
             pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
             if report.skipped:
                 print(f"Nothing changed since the last build of {args.out}/ ({sum(report.pages.values())} pages, "
-                      f"{pages}); checked in {report.seconds:.2f} s.")
+                      f"{pages}); nothing to write.")
                 return 0
             print(f"Built {sum(report.pages.values())} pages ({pages}), {report.files} files, "
                   f"{len(report.warnings)} warning(s) in {report.seconds:.2f} s → {args.out}/")

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import watchfiles
 
 from ..core.errors import ContentError, Problem, as_seen_from
-from ..build.pipeline import BuildOptions, Session, TemplateFailure, build
+from ..build.pipeline import BuildConfig, BuildMemory, build
 from ..build.write import OutputError
 
 HOST = "127.0.0.1"
@@ -84,11 +84,11 @@ class LiveSite:
 # --- building ---------------------------------------------------------------
 
 
-def build_once(options: BuildOptions, generation: int, out: TextIO, err: TextIO, session: Session | None = None
+def build_once(options: BuildConfig, generation: int, out: TextIO, err: TextIO, memory: BuildMemory | None = None
                ) -> Outcome:
     """Build into the output folder, print the result like `build` does, and return the outcome."""
     try:
-        report = build(options, notice=lambda message: print(message, file=err, flush=True), session=session)
+        report = build(options, notice=lambda message: print(message, file=err, flush=True), memory=memory)
     except ContentError as exc:
         _print_problems(as_seen_from(exc.problems, options.content), err)
         return Outcome(generation, problems=tuple(exc.problems))
@@ -299,23 +299,23 @@ def describe_changes(changes: set[tuple[watchfiles.Change, str]]) -> str:
     return f"Changed: {shown}; rebuilding…"
 
 
-def watch_and_rebuild(options: BuildOptions, live: LiveSite, out: TextIO, err: TextIO,
-                      session: Session | None = None) -> None:
+def watch_and_rebuild(options: BuildConfig, live: LiveSite, out: TextIO, err: TextIO,
+                      memory: BuildMemory | None = None) -> None:
     """Rebuild after every (debounced) change of content or templates, until Ctrl-C."""
     changes_seen = watchfiles.watch(options.content, options.templates, watch_filter=PreviewFilter(options.out),
                                     step=WATCH_STEP_MS, raise_interrupt=True)
     with contextlib.closing(changes_seen):  # closing the generator closes the watcher
         for changes in changes_seen:
             print(describe_changes(changes), file=out, flush=True)
-            live.publish(build_once(options, live.current().generation + 1, out, err, session))
-            if session is not None:
-                session.settle()  # after publishing: the browser reloads meanwhile
+            live.publish(build_once(options, live.current().generation + 1, out, err, memory))
+            if memory is not None:
+                memory.settle()  # after publishing: the browser reloads meanwhile
 
 
 # --- the command ------------------------------------------------------------
 
 
-def serve(options: BuildOptions, port: int, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def serve(options: BuildConfig, port: int, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Build, serve and rebuild until Ctrl-C; the exit status of `site-builder serve`."""
     for folder, option in ((options.content, "--content"), (options.templates, "--templates")):
         if not folder.is_dir():
@@ -324,8 +324,8 @@ def serve(options: BuildOptions, port: int, out: TextIO = sys.stdout, err: TextI
     server: ThreadingHTTPServer | None = None
     live: LiveSite | None = None
     try:
-        session = Session()  # what one build leaves in memory for the next (pipeline.Session)
-        live = LiveSite(build_once(options, 1, out, err, session))
+        memory = BuildMemory.kept_between_builds(options.out)  # the last build, kept in memory for the next
+        live = LiveSite(build_once(options, 1, out, err, memory))
         try:
             server = open_server(port, options.out, live)
         except OSError as exc:
@@ -333,10 +333,10 @@ def serve(options: BuildOptions, port: int, out: TextIO = sys.stdout, err: TextI
                   "(pass --port with another number, or --port 0 for any free port)", file=err)
             return 1
         threading.Thread(target=server.serve_forever, name="site-builder-serve", daemon=True).start()
-        session.settle()
+        memory.settle()
         print(f"Serving {options.out}/ at http://{HOST}:{server.server_address[1]}/ "
               "(rebuilds when content or templates change; Ctrl-C to stop)", file=out, flush=True)
-        watch_and_rebuild(options, live, out, err, session)
+        watch_and_rebuild(options, live, out, err, memory)
     except KeyboardInterrupt:
         pass
     finally:

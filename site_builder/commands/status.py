@@ -33,7 +33,6 @@ from ..core.confine import leaves
 from ..core.errors import Position, Problem
 from ..content.library import Library
 from ..content.links import LINKABLE, resolve
-from ..content.loading import load_content
 from ..content.markdown import ProseParser
 from ..content.models import LANGUAGES, Prose, Text
 
@@ -98,9 +97,13 @@ def text_hash(text: str) -> str:
 # -- reading the content -------------------------------------------------------------
 
 def _load(content: Path) -> tuple[Library, list[Problem]]:
-    loaded, problems = load_content(content)
-    library = Library.from_loaded(loaded)
-    return library, problems + check_aliases(library)
+    """The content as `check` and `build` read it (every file validated on its own),
+    before references are resolved: the report is made even when some are broken."""
+    from ..build.config import available_cores
+    from ..build.steps import read
+    result = read(content, available_cores(), lambda _: None)
+    library = Library.from_loaded(result.content)
+    return library, result.problems + check_aliases(library)
 
 
 def text_fields(library: Library) -> Iterator[TextField]:

@@ -55,6 +55,12 @@ def _one_line(text: str) -> str:
                           else f"\\u{ord(m.group()):04x}", text)
 
 
+class TemplateFailure(Exception):
+    """A template is missing or broken: a problem for whoever maintains templates/. The
+    message names the template file and line; plain text only, so it crosses process
+    boundaries intact."""
+
+
 class ContentError(Exception):
     """Raised when the content has errors; carries all of them, sorted by place."""
 

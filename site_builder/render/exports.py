@@ -19,7 +19,7 @@ import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from .i18n import N_
 from ..content.library import Library
@@ -318,11 +318,6 @@ def csv_chunks(export: Export, lines: list[bytes]) -> list[bytes]:
     return [CsvLines()(export.csv_header), *lines]  # (in pieces: see json_chunks)
 
 
-def export_files(library: Library, base_url: str) -> dict[str, bytes]:
-    """Every download file, as site-relative path -> bytes."""
-    return {path: export_file(library, base_url, *spec) for path, spec in export_paths(library)}
-
-
 def export_paths(library: Any) -> list[tuple[str, tuple[str, str, str]]]:
     """(path, (export name, "json" or "csv", dataset id or "")) of every download file."""
     paths = []
@@ -333,15 +328,19 @@ def export_paths(library: Any) -> list[tuple[str, tuple[str, str, str]]]:
     return paths
 
 
-def export_file(library: Any, base_url: str, name: str, form: str, dataset_id: str = "") -> bytes:
-    """One download file; `library` may be one that records what is read (dependencies.py)."""
-    return b"".join(export_chunks(library, base_url, name, form, dataset_id))
+class KeptLines(Protocol):
+    """Where a download file's lines may be kept between builds (build/fragments.py):
+    `line` returns the row's line, kept or made with `make`; `save` once all are made."""
+
+    def line(self, row: Row, make: Callable[[Row], bytes]) -> bytes: ...
+
+    def save(self) -> None: ...
 
 
 def export_chunks(library: Any, base_url: str, name: str, form: str, dataset_id: str = "",
-                  kept: Any = None) -> list[bytes]:
-    """As `export_file`, in the pieces it is made of; `kept`: a fragments.KeptRows, which
-    keeps each row's line between builds."""
+                  kept: KeptLines | None = None) -> list[bytes]:
+    """One download file, in the pieces it is made of (`library` may report what it
+    reads: content/observed.py)."""
     export = next(export for export in EXPORTS if export.name == name)
     rows = export.rows(library)
     if dataset_id:

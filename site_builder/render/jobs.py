@@ -22,6 +22,7 @@ from .renderer import LANGUAGES, Renderer, page_keys, rendered_chunks
 from .sitemap import sitemap
 from .urls import PageKey
 from .views import SiteContext
+from ..content.observed import NO_RECORDER, Recorder
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,12 @@ def site_jobs(site: SiteContext) -> list[Job]:
     return [job for group in groups for job in group] + aliases + files
 
 
-def render_job(renderer: Renderer, site: SiteContext, job: Job, items: Any = None) -> bytes:
-    """The job's page as bytes, rendered against `site` (which may record what it reads)."""
-    return b"".join(render_job_chunks(renderer, site, job, items))
-
-
-def render_job_chunks(renderer: Renderer, site: SiteContext, job: Job, items: Any = None) -> list[bytes]:
-    """As `render_job`, in the chunks it was made of (written as they are: the largest
-    files are never joined in memory). `items` keeps the items of a page's long lists
-    (fragments.PageItems) or the rows of a download file (fragments.KeptRows) between builds."""
+def render_job(renderer: Renderer, job: Job, recorder: Recorder = NO_RECORDER, items: Any = None) -> list[bytes]:
+    """The job's file as UTF-8, in the chunks it was made of (written as they are: the
+    largest files are never joined in memory). What it reads of the content is reported
+    to `recorder`; `items` may keep the items of a page's long lists (views.ItemStore) or
+    the lines of a download file (exports.KeptLines) between builds."""
+    site = renderer.site.observed_by(recorder)
     if job.kind == "page":
         key, lang = job.args
         return rendered_chunks(lambda: renderer.render_chunks(key, lang, site, items))

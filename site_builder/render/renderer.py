@@ -19,7 +19,8 @@ from markupsafe import Markup
 
 from .exports import EXPORTS, orders_per_year
 from .i18n import Formatter, load_translations
-from .share_image import SHARE_IMAGES, ImageCache
+from .share_image import ImageCache
+from ..core.errors import TemplateFailure
 from ..core.typography import french_spacing
 from .urls import ENTRY_KINDS, PageKey
 from .views import PageView, SiteContext, sort_text
@@ -72,11 +73,6 @@ def _cached_fragment(context: Any, name: str) -> Markup:
     return memo[key]
 
 
-class RenderFailure(Exception):
-    """A template is broken; the message names the template file and line. Plain
-    text only, so it crosses process boundaries intact."""
-
-
 def _template_position(exc: Exception) -> str:
     """The innermost template frame of a rendering error, as 'file:line: '."""
     tb, found = exc.__traceback__, ""
@@ -89,14 +85,14 @@ def _template_position(exc: Exception) -> str:
 
 
 def rendered_chunks(render: Callable[[], str | list[bytes]]) -> list[bytes]:
-    """A page as UTF-8, in chunks; template errors become a RenderFailure naming the template line."""
+    """A page as UTF-8, in chunks; template errors become a TemplateFailure naming the template line."""
     try:
         page = render()
         return page if isinstance(page, list) else [page.encode("utf-8")]
     except jinja2.TemplateSyntaxError as exc:
-        raise RenderFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+        raise TemplateFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateError as exc:
-        raise RenderFailure(f"{_template_position(exc)}template error: {exc}") from None
+        raise TemplateFailure(f"{_template_position(exc)}template error: {exc}") from None
 
 
 def _typographic_gettext(translations: Any, lang: str) -> tuple:
@@ -150,13 +146,13 @@ class Renderer:
 
     @classmethod
     def create(cls, site: SiteContext, templates: Path, cache_fragments: bool = True,
-               compiled_templates: Path | None = None) -> "Renderer":
+               compiled_templates: Path | None = None, images: ImageCache = ImageCache(None)) -> "Renderer":
         """`compiled_templates`: a folder where Jinja keeps templates compiled between
         builds (checked against each template's source, so never stale)."""
         environments, formatters = {}, {}
         bytecode_cache = _bytecode_cache(compiled_templates)
         for lang in LANGUAGES:
-            translations = load_translations(templates / "locale", lang)  # OSError/ValueError: see render_site
+            translations = load_translations(templates / "locale", lang)  # OSError/ValueError: the build says which file
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(templates),
                 autoescape=True,
@@ -175,7 +171,6 @@ class Renderer:
             env.fragment_memo, env.cache_fragments = {}, cache_fragments  # type: ignore[attr-defined]
             environments[lang] = env
             formatters[lang] = Formatter(lang, translations)
-        images = ImageCache(compiled_templates.parent / SHARE_IMAGES if compiled_templates else None)
         renderer = cls(site, environments, formatters, images)
         renderer.compile_templates()
         return renderer
@@ -187,14 +182,9 @@ class Renderer:
             for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
                 env.get_template(name)
 
-    def render(self, key: PageKey, lang: str, site: SiteContext | None = None, items: Any = None) -> str:
-        """The page as HTML; `site`, if given, replaces the renderer's (e.g. one that
-        records what the page reads, see dependencies.py); `items`: see PageView."""
-        return "".join(self._pieces(key, lang, site, items))
-
     def render_chunks(self, key: PageKey, lang: str, site: SiteContext | None = None, items: Any = None
                       ) -> list[bytes]:
-        """As `render`, in UTF-8, encoded piece by piece as the template yields them, and
+        """The page as HTML in UTF-8, encoded piece by piece as the template yields them, and
         left in pieces (written with `writelines`): the page is never held whole, neither as
         text nor as bytes (at 5,000 entries the timeline is 4 MB of HTML, which as one
         text, plus the pieces it was joined from, took 20 MB more)."""

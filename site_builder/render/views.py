@@ -7,6 +7,7 @@ reach into language-specific fields themselves.
 """
 from __future__ import annotations
 
+import copy
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from ..content.links import Links
 from ..content.markdown import ProseParser, note_call_html
 from .meta import PageMeta
 from ..content.models import Figure, Prose, Text
+from ..content.observed import NO_RECORDER, ObservedLibrary, ObservedLinks, Recorder
 from .permalinks import BilingualKey, short_path
 from ..core.typography import for_language
 from .urls import ENTRY_KINDS, PageKey, absolute, relative
@@ -110,6 +112,14 @@ class SiteContext:
     # asset name -> its fingerprinted name ('assets/style.css' -> 'assets/v/style.<hash>.css'), fingerprint.py
     assets: Mapping[str, str] = field(default_factory=dict)
 
+    def observed_by(self, recorder: Recorder) -> SiteContext:
+        """The site as one page sees it: what it reads is reported to `recorder`
+        (content/observed.py)."""
+        if recorder is NO_RECORDER:
+            return self
+        return SiteContext(ObservedLibrary(self.library, recorder), ObservedLinks(self.links, recorder),  # type: ignore[arg-type]
+                           self.parser, self.base_url, self.assets)
+
 
 class PageView(PageMeta):
     def __init__(self, site: SiteContext, key: PageKey, lang: str, fmt: Formatter, items: Any = None):
@@ -132,6 +142,15 @@ class PageView(PageMeta):
         so a link to a section is the same relative URL from each of them."""
         path = self.path.replace(f"/{self.key.id}/", "/\0/", 1) if self.key.id else self.path
         return (type(self.key).__name__, self.key.kind, path, self._root)
+
+    def scoped(self, site: SiteContext, footnote_calls: Any) -> PageView:
+        """This page, for rendering one of its items apart (a list item kept between
+        builds, see `item`): the same page and language, with its own view of the site
+        (reporting to its own recorder), its own footnote numbering and its own list of
+        linked entries, which the caller then merges into the page's."""
+        view = copy.copy(self)
+        view.site, view.footnote_calls, view.linked = site, footnote_calls, {}
+        return view
 
     def item(self, macro: Any, kind: str, entry: Any, *extra: Any, **options: Any) -> Markup:
         """`{{ page.item(m.event_item, "event", event) }}` renders `macro(page, entry, *extra,
