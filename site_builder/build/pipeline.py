@@ -58,28 +58,20 @@ def build(config: BuildConfig, log: Log = _quiet, notice: Log = _quiet, memory: 
                            time.perf_counter() - started, skipped=True)
     from . import steps  # (only now: a build with nothing to do never loads Jinja, pydantic or Babel)
     with memory.exclusive(notice), collector_paused():
-        last = memory.last_build()
+        last = memory.last_build()  # what the previous build left, if it can be trusted
         with memory.content_results(last) as results:
-            read = steps.read(config.content, config.workers, log, results, inputs.hashes)  # 2. read and validate
-            site, problems = steps.resolve(read, config.strict, log)  # 3. cross-references
-            problems += steps.placeholder_address(site, config)
-            if config.strict and problems:
-                raise ContentError(problems)
+            read = steps.read(config.content, config.workers, log, results, inputs.hashes)  # 2. each file, validated
+            site, problems = steps.resolve(read, config.strict, log)  # 3. cross-references, former ids
+            problems = steps.before_publishing(site, problems, config)  # the site's address (errors with --strict)
             site, renderer, files = steps.prepare_rendering(site, config, memory.paths)  # templates, assets
-            plan = steps.plan(site, files, read.digests, last, inputs, config, log)  # 4. what to render
-            live_manifest = memory.live_manifest()
-            staging = steps.prepare_folder(config.out, memory, last, live_manifest)
-            state = steps.write_pages(staging, steps.render_task(renderer, read.digests, plan, memory), plan,
-                                      live_manifest, config, log)  # 5. render into the folder to publish
-            known = steps.publish_site(staging, state, config, memory, last, live_manifest, log)  # 6. swap it in
-            state.render_key, state.keys, state.entries = plan.render_key, plan.entry_keys, dict(read.digests)
-            pages = steps.page_counts(state)
-            warnings = [problem for problem in problems if problem.severity == "warning"]
-            memory.remember(inputs, state, results, pages, warnings, walk=steps.walked(config), known=known,
-                            mirrored=staging.mirror is not None)  # 7. for the next build
+            plan = steps.plan(site, files, read.digests, last, inputs, config, log)  # 4. every page; the stale ones
+            published = steps.render_and_publish(plan, renderer, read.digests, memory, last, config, log)  # 5, 6
+            pages, warnings = steps.page_counts(published.state), [p for p in problems if p.severity == "warning"]
+            memory.remember(inputs, published.state, results, pages, warnings, walk=steps.walked(config),
+                            known=published.known, mirrored=published.mirrored)  # 7. for the next build
     log(f"write: {config.out} replaced in {elapsed(started)}")
-    return BuildReport(pages, len(state.live), warnings, time.perf_counter() - started,
-                       rendered=tuple(sorted(state.rendered)))
+    return BuildReport(pages, len(published.state.live), warnings, time.perf_counter() - started,
+                       rendered=tuple(sorted(published.state.rendered)))
 
 
 def check(content: Path, strict: bool = False, log: Log = _quiet, jobs: int = 0) -> tuple["SiteContext", list[Problem]]:

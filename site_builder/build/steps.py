@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +18,7 @@ from .cache import Inputs
 from .config import BuildConfig
 from .memo import ContentResults
 from .memory import BuildMemory, CachePaths, elapsed
-from .output import Staging, prepare_folder, publish_site as _publish, write_pages as _write_pages
+from .output import prepare_folder, publish_site, write_pages
 from .fragments import ItemFiles
 from .parallel import Task
 from .plan import DuplicateOutput, Plan, plan_pages
@@ -39,8 +40,8 @@ from ..render.views import SiteContext
 Log = Callable[[str], None]
 PLACEHOLDER_URL = "https://example.org/"
 
-__all__ = ["prepare_folder", "read", "resolve", "placeholder_address", "prepare_rendering", "plan", "render_task",
-           "write_pages", "publish_site", "page_counts", "walked"]
+__all__ = ["read", "resolve", "before_publishing", "prepare_rendering", "plan", "render_and_publish", "page_counts",
+           "walked"]
 
 
 def read(content: Path, workers: int, log: Log, earlier: ContentResults | None = None,
@@ -73,6 +74,15 @@ def resolve(read: ContentRead, strict: bool, log: Log) -> tuple[SiteContext, lis
     for refs in read.refs.values():
         parser.compiled.update(refs.compiled)
     return SiteContext(canonicalize(library), links, parser, library.site.base_url), problems
+
+
+def before_publishing(site: SiteContext, problems: list[Problem], config: BuildConfig) -> list[Problem]:
+    """`problems` and what a build adds to `check`'s: whether the site has its address.
+    With --strict, any warning stops the build."""
+    problems = problems + placeholder_address(site, config)
+    if config.strict and problems:
+        raise ContentError(problems)
+    return problems
 
 
 def placeholder_address(site: SiteContext, config: BuildConfig) -> list[Problem]:
@@ -129,22 +139,27 @@ def plan(site: SiteContext, files: dict[str, bytes], digests: dict[Key, str], la
     return planned
 
 
-def render_task(renderer: Renderer, digests: dict[Key, str], plan: Plan, memory: BuildMemory) -> Task:
-    """What every worker process needs to render pages (inherited through fork)."""
-    return Task(renderer, None, {}, {key: n for n, key in enumerate(plan.entry_keys)}, digests=digests,
+@dataclass(frozen=True)
+class Published:
+    state: BuildState  # the new live site's files and pages, with what each page read
+    known: dict[str, list[int]]  # [size, mtime_ns] of live files whose stat was just taken
+    mirrored: bool  # the spare folder is a hard-linked copy of the new live site
+
+
+def render_and_publish(plan: Plan, renderer: Renderer, digests: dict[Key, str], memory: BuildMemory,
+                       last: BuildState | None, config: BuildConfig, log: Log) -> Published:
+    """Render the stale pages into the folder to publish (the spare, or a new one),
+    bring the unchanged ones there, index it for search and swap it in."""
+    live_manifest = memory.live_manifest()
+    staging = prepare_folder(config.out, memory, last, live_manifest)
+    task = Task(renderer, None, {}, {key: n for n, key in enumerate(plan.entry_keys)}, digests=digests,
                 items=ItemFiles(memory.paths.items, plan.render_key, memory.keep_lists_from),
-                heap_frozen=memory.settled)
-
-
-def write_pages(staging: Staging, task: Task, plan: Plan, live_manifest: dict[str, list[int]],
-                config: BuildConfig, log: Log) -> BuildState:
+                heap_frozen=memory.settled)  # (what every worker process needs, inherited through fork)
     with removed_on_failure(staging.folder, config.out):
-        return _write_pages(staging, task, plan, plan.previous, live_manifest, config.out, config.workers, log)
-
-
-def publish_site(staging: Staging, state: BuildState, config: BuildConfig, memory: BuildMemory,
-                 last: BuildState | None, live_manifest: dict[str, list[int]], log: Log) -> dict[str, list[int]]:
-    return _publish(staging, state, config.out, config.search, memory, last, live_manifest, log)
+        state = write_pages(staging, task, plan, plan.previous, live_manifest, config.out, config.workers, log)
+    known = publish_site(staging, state, config.out, config.search, memory, last, live_manifest, log)
+    state.render_key, state.keys, state.entries = plan.render_key, plan.entry_keys, dict(digests)
+    return Published(state, known, staging.mirror is not None)
 
 
 def page_counts(state: BuildState) -> dict[str, int]:
