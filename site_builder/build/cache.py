@@ -38,6 +38,7 @@ import itertools
 import json
 import marshal
 import os
+import pickle
 import stat
 import sys
 import time
@@ -215,6 +216,40 @@ def write_checked(path: Path, payload: dict[str, Any]) -> bool:
         file.write(hashlib.sha256(body).hexdigest().encode() + b"\n")
         file.write(body)
     return write_atomically(path, write)
+
+
+class _HashingWriter:
+    """A file that hashes what is written through it."""
+
+    def __init__(self, handle: BinaryIO):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+
+def write_checked_pickle(path: Path, value: Any) -> bool:
+    """As `write_checked`, for a value only pickle can write (the build state, which holds
+    models): pickled straight to disk, never held whole in memory, its SHA-256 written
+    in front once known. Read by `read_checked_pickle`."""
+    def write(file: BinaryIO) -> None:
+        file.write(b"0" * 64 + b"\n")
+        writer = _HashingWriter(file)
+        pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+        file.seek(0)
+        file.write(writer.digest.hexdigest().encode())
+    return write_atomically(path, write)
+
+
+def read_checked_pickle(path: Path) -> Any:
+    """The value `write_checked_pickle` wrote; raises if the file is missing or damaged.
+    (pickle is no format to read from strangers: the file is the build's own, and its
+    bytes are checked against the SHA-256 before loading.)"""
+    with open(path, "rb") as file:
+        if not _checksum_matches(file):
+            raise ValueError(f"{path}: damaged")
+        return pickle.load(file)
 
 
 def write_checked_records(path: Path, records: Iterable[Any]) -> bool:

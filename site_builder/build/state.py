@@ -1,8 +1,8 @@
 """What one build leaves for the next, so that it redoes only what changed.
 
 Saved after each successful build in the git-ignored cache folder next to the
-output (`.cache/site-builder/<out>.state`), as a pickle with a version number,
-followed by its SHA-256 checksum:
+output (`.cache/site-builder/<out>.state`), as a pickle with a version number in
+a checked file (cache.py: the SHA-256 of the rest on its first line):
 
 - where every content file's read result (models, problems, references) is in
   the memo file, with the hash of its bytes (reading.py, memo.py);
@@ -23,14 +23,13 @@ folder it no longer matches.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .cache import PACKAGE, VERSION, library_versions, write_atomically
+from .cache import PACKAGE, VERSION, library_versions, read_checked_pickle, write_checked_pickle
 from .memo import Memo
 
 
@@ -68,38 +67,17 @@ def runtime_key() -> str:
     return key
 
 
-class _HashingWriter:
-    """A file that hashes what is written through it: the state is pickled straight
-    to disk, never held whole in memory, and its checksum is appended at the end."""
-
-    def __init__(self, handle: Any):
-        self.handle, self.digest = handle, hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self.digest.update(data)
-        return self.handle.write(data)
-
-
 def load_state(path: Path) -> BuildState | None:
     """The previous build's state, or None when there is none that can be trusted."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        payload, checksum = memoryview(raw)[:-32], raw[-32:]
-        if hashlib.sha256(payload).digest() != checksum:
-            return None
-        version, state = pickle.loads(payload)
-        trusted = version == VERSION and isinstance(state, BuildState) and state.runtime == runtime_key()
-        return state if trusted else None
+        version, state = read_checked_pickle(path)
     except Exception:  # noqa: BLE001 - anything wrong with a cache file means: no cache
         return None
+    trusted = version == VERSION and isinstance(state, BuildState) and state.runtime == runtime_key()
+    return state if trusted else None
 
 
 def save_state(path: Path, state: BuildState) -> bool:
     """Save `state` for the next build; whether it could be saved (a state that cannot be
     saved only makes the next build slower)."""
-    def write(handle: Any) -> None:
-        writer = _HashingWriter(handle)
-        pickle.dump((VERSION, state), writer, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
-        handle.write(writer.digest.digest())
-    return write_atomically(path, write)
+    return write_checked_pickle(path, (VERSION, state))
