@@ -173,3 +173,21 @@ def test_serve_can_skip_the_search_index():
 
     assert _parser().parse_args(["serve"]).search is True
     assert _parser().parse_args(["serve", "--no-search"]).search is False
+
+
+def test_a_broken_template_is_shown_not_a_crash(site_copy: Path, templates_dir: Path, tmp_path: Path):
+    """A template error during a rebuild is the templates maintainer's to fix: the preview
+    says which template and line, and keeps watching (it must not report a crash)."""
+    import io
+
+    from site_builder.build.pipeline import BuildConfig
+    from site_builder.commands.serve import build_once
+
+    broken = tmp_path / "templates"
+    import shutil
+    shutil.copytree(templates_dir, broken)
+    (broken / "about.html").write_text("{% extends 'base.html' %}{% block main %}{{ page.no_such( }}{% endblock %}")
+    out, err = io.StringIO(), io.StringIO()
+    outcome = build_once(BuildConfig(site_copy, tmp_path / "build", broken, search=False), 2, out, err)
+    assert not outcome.ok and "about.html" in (outcome.failure or "") and "crashed" not in (outcome.failure or "")
+    assert "Traceback" not in err.getvalue()

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import watchfiles
 
-from ..core.errors import ContentError, Problem, as_seen_from
+from ..core.errors import ContentError, Problem, TemplateFailure, as_seen_from
 from ..build.pipeline import BuildConfig, BuildMemory, build
 from ..build.write import OutputError
 
