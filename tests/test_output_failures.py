@@ -25,6 +25,19 @@ def test_broken_template_names_its_file_and_line(site_copy, run_cli, tmp_path):
     assert "about.html:3: template error:" in result.stderr
 
 
+def test_a_template_syntax_error_names_its_file_and_line(site_copy, run_cli, tmp_path):
+    """Caught when the templates are compiled, before any page is rendered."""
+    broken = tmp_path / "templates"
+    import shutil
+    shutil.copytree(TEMPLATES, broken)
+    (broken / "about.html").write_text('{% extends "base.html" %}\n{% block content %}\n{{ page.url( }}\n{% endblock %}\n')
+    result = run_cli("build", "--templates", broken, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "about.html:3: template error:" in result.stderr
+    assert not (tmp_path / "build").exists()
+
+
 def test_output_path_that_is_a_file(site_copy, run_cli, tmp_path):
     (tmp_path / "build").write_text("not a folder")
     result = run_cli("build", "--templates", TEMPLATES, cwd=tmp_path)

@@ -32,7 +32,7 @@ from ..content.links import LINKABLE, Key, check_references
 from ..content.markdown import ProseParser
 from ..core.confine import LINK_HINT, links_leaving
 from ..core.errors import ContentError, Position, Problem, TemplateFailure
-from ..render.renderer import LANGUAGES, Renderer
+from ..render.renderer import LANGUAGES, Renderer, template_failure
 from ..render.share_image import ImageCache
 from ..render.site_files import asset_files, site_files
 from ..render.views import SiteContext
@@ -124,7 +124,7 @@ def load_templates(site: SiteContext, templates: Path, compiled: Path | None, im
     except OSError as exc:
         raise TemplateFailure(f"{exc.filename}: cannot read the interface translations: {exc.strerror}") from exc
     except jinja2.TemplateError as exc:
-        raise TemplateFailure(f"template error: {exc}") from exc
+        raise template_failure(exc) from None
 
 
 def plan(site: SiteContext, files: dict[str, bytes], digests: dict[Key, str], last: BuildState | None,

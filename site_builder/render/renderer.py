@@ -84,15 +84,20 @@ def _template_position(exc: Exception) -> str:
     return found
 
 
+def template_failure(exc: jinja2.TemplateError) -> TemplateFailure:
+    """A Jinja error as a TemplateFailure naming the template and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}")
+    return TemplateFailure(f"{_template_position(exc)}template error: {exc}")
+
+
 def rendered_chunks(render: Callable[[], str | list[bytes]]) -> list[bytes]:
     """A page as UTF-8, in chunks; template errors become a TemplateFailure naming the template line."""
     try:
         page = render()
         return page if isinstance(page, list) else [page.encode("utf-8")]
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateFailure(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateError as exc:
-        raise TemplateFailure(f"{_template_position(exc)}template error: {exc}") from None
+        raise template_failure(exc) from None
 
 
 def _typographic_gettext(translations: Any, lang: str) -> tuple:
