@@ -120,6 +120,29 @@ def test_every_internal_link_and_anchor_resolves(built, rung):
     assert not broken, "\n".join(broken)
 
 
+SCHEMA_OF_FOLDER = {"timeline": "event", "equipment": "equipment", "actors": "actor", "sources": "source",
+                    "themes": "theme", "data": "dataset", "notes": "note"}
+
+
+@pytest.mark.parametrize("rung", RUNGS)
+def test_editors_schemas_accept_every_file(rung):
+    """What `check --strict` accepts, an editor's YAML plug-in (schemas/) accepts too."""
+    import jsonschema
+
+    from site_builder.content.yaml_source import load_file
+
+    root = FIXTURES / rung
+    files = [(root / "site.yaml", "site")] + [(path, SCHEMA_OF_FOLDER[path.parent.name])
+                                            for path in sorted(root.glob("*/*.yaml"))]
+    for path, schema in files:
+        source, problems = load_file(path, str(path))
+        assert not problems, problems
+        validator = jsonschema.Draft202012Validator(
+            json.loads((TESTS.parent / "schemas" / f"{schema}.schema.json").read_text(encoding="utf-8")))
+        errors = [error.message for error in validator.iter_errors(source.data)]
+        assert not errors, f"{path.relative_to(FIXTURES)}: {errors}"
+
+
 @pytest.fixture(scope="module")
 def vnu_errors(built) -> dict[str, list[str]]:
     """The Nu HTML Checker's errors on both rungs, one run: {rung: ['page:line: message']}."""
