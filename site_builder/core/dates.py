@@ -68,6 +68,8 @@ def parse_point(text: str) -> DatePoint:
     if not match:
         raise DateFormatError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, with '~' after it if approximate")
     year = int(match["year"])
+    if year == 0:  # (the calendar goes from 1 BC to AD 1: dates, and Babel, have no year 0)
+        raise DateFormatError(f"'{text}' has no year: years go from 0001 to 9999")
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
     if month is not None and not 1 <= month <= 12:
