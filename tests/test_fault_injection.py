@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build.write import recover, write_site
+from site_builder.build.write import recover
+from site_in_memory import write_site
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent

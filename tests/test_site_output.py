@@ -211,7 +211,8 @@ def test_no_search_option_skips_the_index(tmp_path, minimal_site, run_cli):
 
 def test_failed_search_index_leaves_previous_site(tmp_path):
     from site_builder.build.search import index_site
-    from site_builder.build.write import OutputError, write_site
+    from site_builder.build.write import OutputError
+    from site_in_memory import write_site
 
     out = tmp_path / "build"
     write_site({"index.html": b"old"}, out)

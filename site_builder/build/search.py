@@ -7,7 +7,7 @@ English ones. What is indexed is marked in the templates: `data-pagefind-body`
 on entry pages, `data-pagefind-ignore` on navigation, footnotes and backlinks,
 `data-pagefind-filter` for the kind of entry.
 
-It runs on the staging folder, before the atomic swap (see `write.write_site`),
+It runs on the staging folder, before the atomic swap (see `write.publish`),
 so the published folder is never without its index.
 
 The bundle is not byte-identical from one build to the next: Pagefind writes

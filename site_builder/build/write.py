@@ -55,20 +55,6 @@ def recover(out: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def write_site(files: dict[str, bytes], out: Path, postprocess: Callable[[Path], None] | None = None) -> None:
-    """Write `files` (site-relative path -> bytes) as the new content of `out`.
-
-    `postprocess`, if given, is called with the complete staging folder before
-    the swap (e.g. to add a search index), so `out` never shows a site without
-    what it adds. If it raises, nothing is swapped and the staging folder is removed.
-    """
-    staging = new_staging(out)
-    with removed_on_failure(staging, out):
-        for relative_path in sorted(files):
-            put_file(staging, relative_path, files[relative_path])
-    publish(staging, out, postprocess)
-
-
 def new_staging(out: Path) -> Path:
     """A fresh, empty folder next to `out`, to prepare the next site in."""
     out = out.absolute()
