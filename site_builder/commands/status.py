@@ -35,11 +35,11 @@ from ..content.library import Library
 from ..content.links import LINKABLE, resolve
 from ..content.loading import load_content
 from ..content.markdown import ProseParser
-from ..content.models import LANGUAGES, Prose, Text
+from ..content.models import Prose, Text
+from ..core.kinds import LANGUAGE_NAMES, LANGUAGES
 
 LOCK_FILE = ".translations.json"
 LOCK_VERSION = 1
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 FieldPath = tuple  # ('orders', 0, 'comment')
 
 

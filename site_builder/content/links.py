@@ -20,10 +20,11 @@ from ..core.errors import Position, Problem, did_you_mean
 from .library import Library
 from .loading import Origin
 from .markdown import ProseParser, pack
-from .models import LANGUAGES, Prose, Ref
+from ..core.kinds import LANGUAGES, PAGE_KIND_IDS
+from .models import Prose, Ref
 
 Key = tuple[str, str]  # (kind, id)
-LINKABLE = ("theme", "event", "equipment", "actor", "source", "dataset")
+LINKABLE = PAGE_KIND_IDS  # the kinds prose links to as [text](kind:id): those with pages
 
 
 # A reference as written in one entry, before it is checked against the library:

@@ -17,11 +17,11 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.confine import LINK_HINT, leaves
 from ..core.errors import Position, Problem, did_you_mean, display_path
-from .models import KIND_FOLDERS, LANGUAGES, NoteFile, SiteSettings
+from ..core.kinds import KINDS, LANGUAGE_NAMES, LANGUAGES
+from .models import KIND_MODELS, NoteFile, SiteSettings
 from .yaml_source import SourceFile, load_file
 
 SITE_FILE = "site.yaml"
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 
 class Origin:
@@ -99,12 +99,13 @@ def content_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
                                 "create site.yaml with the site's title, tagline, intro, about, base_url, licence and author"))
     else:
         files.append(("site", site_path))
-    for kind, (folder, _model_class) in KIND_FOLDERS.items():
-        if leaves(root / folder, root):
-            problems.append(Problem(Position(display_path(root / folder, root)), "symbolic link to a folder outside "
+    for kind in KINDS:
+        folder = root / kind.folder
+        if leaves(folder, root):
+            problems.append(Problem(Position(display_path(folder, root)), "symbolic link to a folder outside "
                                     "the content folder; nothing in it is read", LINK_HINT))
             continue
-        files.extend((kind, path) for path in _content_files(root / folder, root, problems))
+        files.extend((kind.id, path) for path in _content_files(folder, root, problems))
     return files, problems
 
 
@@ -123,7 +124,7 @@ def read_content_file(kind: str, path: Path, root: Path) -> FileResult:
     result = FileResult(kind, path, display, file_digest(raw) if raw is not None else "")
     source, found = load_file(path, display, raw)
     result.problems += found
-    model_class = SiteSettings if kind == "site" else KIND_FOLDERS[kind][1]
+    model_class = SiteSettings if kind == "site" else KIND_MODELS[kind]
     model, invalid = (None, []) if found else validate(model_class, source.data, source, ())
     result.problems += invalid
     if model is None:
@@ -144,7 +145,7 @@ def read_content_file(kind: str, path: Path, root: Path) -> FileResult:
 
 def assemble(results: list[FileResult]) -> tuple[LoadedContent, list[Problem]]:
     """The files' entries put together: ids must be unique across files."""
-    content = LoadedContent(entries={kind: {} for kind in KIND_FOLDERS})
+    content = LoadedContent(entries={kind.id: {} for kind in KINDS})
     problems: list[Problem] = []
     for result in results:
         problems += result.problems

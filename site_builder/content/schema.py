@@ -13,14 +13,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .models import KIND_FOLDERS, SiteSettings
+from .models import KIND_MODELS, SiteSettings
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def schema_models() -> dict[str, type[BaseModel]]:
     """Schema name -> model: one per kind of content file."""
-    return {"site": SiteSettings, **{kind: model for kind, (_folder, model) in KIND_FOLDERS.items()}}
+    return {"site": SiteSettings, **KIND_MODELS}
 
 
 def schema_for(name: str, model: type[BaseModel]) -> dict:

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .i18n import N_
-from ..content.library import Library
-from ..content.models import LANGUAGES
+from ..content.library import Library, natural_key
+from ..core.kinds import LANGUAGES
 from .urls import PageKey, absolute
 
 FOLDER = "data"
@@ -112,11 +112,6 @@ def _csv_cells(column: Column, value: Any) -> list[str]:
     return [neutralise(str(value))]
 
 
-def _natural(id: str) -> tuple[str, int]:
-    head, _, tail = id.rpartition("-")
-    return (head, int(tail)) if tail.isdigit() else (id, 0)
-
-
 # -- records per export ---------------------------------------------------------------
 # An export lists rows, each read from one entry: (its kind, the entry, what else the
 # row depends on, e.g. which order of the equipment), and makes each row's record from
@@ -170,7 +165,7 @@ def _actors(a: Any, _extra: tuple, base_url: str) -> dict[str, Any]:
 
 def _note_rows(library: Library) -> list[Row]:
     documents = library.note_documents
-    notes = sorted(library.all("note"), key=lambda n: (documents.get(n.id) or "", _natural(n.id)))
+    notes = sorted(library.all("note"), key=lambda n: (documents.get(n.id) or "", natural_key(n.id)))
     return [("note", n, (documents.get(n.id),)) for n in notes]
 
 

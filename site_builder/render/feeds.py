@@ -16,7 +16,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .i18n import N_
-from .renderer import LANGUAGES, Renderer
+from ..core.kinds import LANGUAGES
+from .renderer import Renderer
 from .urls import ENTRY_KINDS, PageKey, absolute
 from .views import PageView, SiteContext
 

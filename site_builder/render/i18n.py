@@ -21,17 +21,13 @@ from babel.numbers import (format_compact_decimal, format_currency, format_decim
                            format_percent, get_currency_symbol)
 
 from ..core.dates import DatePoint, FuzzyDate
+from ..core.kinds import N_ as N_  # re-exported: the marker for interface strings in code
 from ..core.typography import NBSP, for_language
 
 # English for dates means day-month-year ("4 October 2023"), as in en_GB.
 BABEL_LOCALES = {"fr": Locale.parse("fr_FR"), "en": Locale.parse("en_GB")}
-OTHER = {"fr": "en", "en": "fr"}
+OTHER = {"fr": "en", "en": "fr"}  # the other language of each
 CATALOG_DOMAIN = "messages"
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction into the catalogs; translated where shown."""
-    return message
 
 
 def load_translations(locale_dir: Path, lang: str) -> gettext.NullTranslations:

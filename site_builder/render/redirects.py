@@ -18,7 +18,8 @@ from typing import Any
 import jinja2
 
 from .permalinks import redirects_file, short_path
-from .renderer import LANGUAGES, Renderer
+from ..core.kinds import LANGUAGES
+from .renderer import Renderer
 from .urls import ENTRY_KINDS, PageKey, absolute, relative
 from .views import PageView, SiteContext
 

@@ -23,6 +23,7 @@ from .pictures import heat_map, timeline_overview
 from .citation import Citation, CitedPage, cite
 from .reference import Document, reference
 from ..core.dates import FuzzyDate
+from ..core.kinds import BACKLINK_ORDER, KINDS, LANGUAGES
 from .exports import dataset_csv_path
 from .i18n import N_, OTHER, Formatter
 from ..content.library import Library
@@ -34,15 +35,7 @@ from .permalinks import BilingualKey, short_path
 from ..core.typography import for_language
 from .urls import ENTRY_KINDS, PageKey, absolute, relative
 
-KIND_LABELS = {
-    "event": (N_("Event"), N_("Timeline events")),
-    "equipment": (N_("Equipment"), N_("Equipment")),
-    "actor": (N_("Actor"), N_("Actors")),
-    "source": (N_("Source"), N_("Sources")),
-    "theme": (N_("Theme"), N_("Themes")),
-    "dataset": (N_("Dataset"), N_("Data")),
-    "note": (N_("Note"), N_("Notes")),
-}
+KIND_LABELS = {kind.id: (kind.singular, kind.plural) for kind in KINDS}  # (singular, plural) msgids
 CATEGORY_LABELS = {
     "air-defence": N_("Air defence"), "drone": N_("Drones"), "loitering-munition": N_("Loitering munitions"),
     "missile": N_("Missiles"), "rocket-artillery": N_("Rocket artillery"), "artillery": N_("Artillery"),
@@ -175,7 +168,7 @@ class PageView(PageMeta):
 
     @property
     def alternates(self) -> list[tuple[str, str]]:
-        return [(lang, absolute(self.site.base_url, self.key.path(lang))) for lang in ("fr", "en")] + [
+        return [(lang, absolute(self.site.base_url, self.key.path(lang))) for lang in LANGUAGES] + [
             ("x-default", absolute(self.site.base_url, ""))]
 
     # -- text -------------------------------------------------------------------
@@ -525,9 +518,8 @@ class PageView(PageMeta):
             # not through url(): 'what links here' is navigation, hidden in print, not in the printed links
             groups[other_kind].append((self.name_html(other_kind, other_id),
                                        self.url_to(PageKey(other_kind, other_id).path(self.lang))))
-        order = ("event", "equipment", "actor", "dataset", "theme", "source")
         return [(self.kind_label(k, plural=True), sorted(groups[k], key=lambda item: sort_text(item[0].striptags())))
-                for k in order if groups.get(k)]
+                for k in BACKLINK_ORDER if groups.get(k)]
 
     # -- lasting links, citation, print (see citation.py, permalinks.py) ------------
     def short_url(self, kind: str, id: str, relative_to_page: bool = False) -> str:
