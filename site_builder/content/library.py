@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterator, Literal, overload
+from typing import Any, Iterator, Literal, overload
 
 from .loading import LoadedContent, Origin
 from .models import Actor, Dataset, Entry, Equipment, Event, Note, SiteSettings, Source, Theme
@@ -15,8 +15,9 @@ Key = tuple[str, str]  # (kind, id)
 @dataclass(frozen=True)
 class Library:
     """Entries by kind (core/kinds.py's ids) and id, ids sorted. `get` and `all` are typed by
-    kind when the kind is written out (`get("actor", id)` is an Actor); with a kind held in a
-    variable they give an `Entry`, any of the models."""
+    kind when the kind is written out (`get("actor", id)` is an Actor). With a kind held in a
+    variable, the caller knows more than a union of every model would say (a page's kind has
+    pages, hence `added`), so they are left untyped there (Any)."""
 
     site: SiteSettings | None  # None only while checking content whose site.yaml is broken
     site_origin: Origin | None
@@ -54,7 +55,7 @@ class Library:
     @overload
     def get(self, kind: Literal["note"], id: str) -> Note: ...
     @overload
-    def get(self, kind: str, id: str) -> Entry: ...
+    def get(self, kind: str, id: str) -> Any: ...
 
     def get(self, kind: str, id: str) -> Entry:
         """The entry, also by a former id (an alias); KeyError if there is none."""
@@ -85,9 +86,9 @@ class Library:
     @overload
     def all(self, kind: Literal["note"]) -> list[Note]: ...
     @overload
-    def all(self, kind: str) -> list[Entry]: ...
+    def all(self, kind: str) -> list[Any]: ...
 
-    def all(self, kind: str) -> list[Entry]:
+    def all(self, kind: str) -> list[Any]:  # (not list[Entry]: lists are invariant, see the overloads)
         """The entries of a kind, by id."""
         return list(self.entries[kind].values())
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -20,10 +21,11 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def schema_models() -> dict[str, type[BaseModel]]:
     """Schema name -> model: one per kind of content file."""
-    return {"site": SiteSettings, **KIND_MODELS}
+    models: dict[str, type[BaseModel]] = {"site": SiteSettings}
+    return models | dict(KIND_MODELS)
 
 
-def schema_for(name: str, model: type[BaseModel]) -> dict:
+def schema_for(name: str, model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema()
     return {"$schema": SCHEMA_DIALECT, "$id": f"{name}.schema.json",
             "title": f"site-builder {name} file", **schema}

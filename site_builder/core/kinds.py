@@ -11,11 +11,10 @@ files read, the pages written, `site-builder new`'s choices.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Mapping, get_args
+from typing import Literal, Mapping, NamedTuple, get_args
 
 # The languages of every page and every text, in the order they are written.
-Language = Literal["fr", "en"]
-LANGUAGES: tuple[Language, ...] = ("fr", "en")
+LANGUAGES: tuple[str, ...] = ("fr", "en")
 # Their English names, for editor messages ("missing French text ('fr')"), which are English.
 LANGUAGE_NAMES: Mapping[str, str] = {"fr": "French", "en": "English"}
 
@@ -82,9 +81,15 @@ KIND_IDS: tuple[KindId, ...] = tuple(kind.id for kind in KINDS)
 PAGE_KINDS: tuple[Kind, ...] = tuple(kind for kind in KINDS if kind.has_pages)
 PAGE_KIND_IDS: tuple[str, ...] = tuple(kind.id for kind in PAGE_KINDS)
 
-# The site's main navigation, (page, label): the sections, then two pages of the site's own.
-NAVIGATION: tuple[tuple[str, str], ...] = (*((kind.id, kind.nav) for kind in PAGE_KINDS),
-                                           ("about", N_("About")), ("search", N_("Search")))
+
+class NavItem(NamedTuple):
+    page: str  # a kind with pages (its section), or one of the site's own pages
+    label: str  # message id
+
+
+# The site's main navigation: the sections, then two pages of the site's own.
+NAVIGATION: tuple[NavItem, ...] = (*(NavItem(kind.id, kind.nav) for kind in PAGE_KINDS),
+                                   NavItem("about", N_("About")), NavItem("search", N_("Search")))
 
 # "What links here" groups a page's backlinks by kind, the entries most about one
 # thing first (an event, an item, an actor, a dataset), the broadest last.

@@ -48,6 +48,7 @@ def atom_feed(renderer: Renderer, site: SiteContext, lang: str) -> bytes:
     fmt = renderer.formatters[lang]
     home = PageView(site, PageKey("home"), lang, fmt)
     settings = site.library.site
+    assert settings is not None  # a site is rendered from valid settings only
     base = site.base_url
     entries = dated_entries(site)
     updated = _timestamp(entries[0][1].updated or entries[0][1].added) if entries else "1970-01-01T00:00:00Z"

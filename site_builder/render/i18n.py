@@ -6,7 +6,6 @@ locale, so both languages can be rendered side by side.
 """
 from __future__ import annotations
 
-import datetime
 import gettext
 from dataclasses import dataclass
 from io import BytesIO
@@ -92,11 +91,11 @@ class Formatter:
         if point.precision == "year":
             text = str(point.year)
         elif point.precision == "month":
-            day = datetime.date(point.year, point.month, 1)
+            day = point.first_day()
             text = (format_skeleton("yMMMM", day, locale=self.locale) if with_year
                     else babel_format_date(day, "LLLL", locale=self.locale))
         else:
-            day = datetime.date(point.year, point.month, point.day)
+            day = point.first_day()
             text = (babel_format_date(day, "long", locale=self.locale) if with_year
                     else babel_format_date(day, "d MMMM", locale=self.locale))
             if self.lang == "fr" and point.day == 1:

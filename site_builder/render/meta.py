@@ -9,7 +9,7 @@ from the same data as the page, so they never say more than it does.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -26,10 +26,10 @@ from .urls import ENTRY_KINDS, PageKey, absolute
 DESCRIPTION_LENGTH = 160  # what search engines show of a description, about
 SHARE_IMAGE = "share.png"  # beside each page's index.html
 OG_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
-SECTION_TITLES = {
+SECTION_TITLES: dict[str, str] = {
     "home": N_("Home"), "about": N_("About"), "search": N_("Search"), **{kind.id: kind.title for kind in PAGE_KINDS},
 }
-SECTION_DESCRIPTIONS = {
+SECTION_DESCRIPTIONS: dict[str, str] = {
     "about": N_("How this site was made: its sources, its method and its limits."),
     "search": N_("Search every event, equipment item, actor, source, theme and dataset of the site."),
     **{kind.id: kind.description for kind in PAGE_KINDS},
@@ -73,6 +73,19 @@ class PageMeta:
     lang: str
     other: str
     path: str
+
+    if TYPE_CHECKING:  # the view's helpers it uses, for the type checker (views.PageView defines them)
+        @property
+        def canonical(self) -> str: ...
+        def _(self, message: str) -> str: ...
+        def text(self, value: Any) -> str: ...
+        def name(self, kind: str, entry: Any) -> str: ...
+        def name_of(self, kind: str, id: str) -> str: ...
+        def source_label(self, source: Any) -> str: ...
+        def date_text(self, value: FuzzyDate | None) -> str: ...
+        def kind_label(self, kind: str, plural: bool = False) -> str: ...
+        def category_label(self, category: str) -> str: ...
+        def source_kind_label(self, kind: str) -> str: ...
 
     # -- what the page is ---------------------------------------------------------
     @property

@@ -21,6 +21,7 @@ from .exports import EXPORTS, orders_per_year
 from .i18n import Formatter, load_translations
 from .share_image import SHARE_IMAGES, ImageCache
 from ..content.library import natural_key
+from ..content.models import Actor
 from ..core.kinds import KIND, LANGUAGES, NAVIGATION
 from ..core.typography import french_spacing
 from .urls import ENTRY_KINDS, PageKey
@@ -170,7 +171,7 @@ class Renderer:
             )
             env.context_class = _Context
             gettext, ngettext = _typographic_gettext(translations, lang)
-            env.install_gettext_callables(gettext, ngettext, newstyle=True)
+            env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]  # (added by the i18n extension)
             env.globals["_"] = env.globals["gettext"] = _fast_gettext(gettext)
             env.globals["cached"] = _cached_fragment
             env.globals.update(navigation=NAVIGATION, kinds=KIND)  # core/kinds.py: the sections and their labels
@@ -252,10 +253,10 @@ def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, An
                 "orders": order_items(lib)}
     if kind == "actor":
         order = ("state", "organisation", "company", "person")
-        groups = defaultdict(list)
+        actors: dict[str, list[Actor]] = defaultdict(list)
         for actor in lib.all("actor"):
-            groups[actor.kind].append(actor)
-        return {"groups": [(k, sorted(groups[k], key=lambda a: sort_text(page.text(a.name)))) for k in order if groups[k]]}
+            actors[actor.kind].append(actor)
+        return {"groups": [(k, sorted(actors[k], key=lambda a: sort_text(page.text(a.name)))) for k in order if actors[k]]}
     if kind == "source":
         sources = sorted(lib.all("source"), key=lambda s: sort_text(page.source_label(s)))
         documents, document_of = defaultdict(list), lib.note_documents

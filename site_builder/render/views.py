@@ -35,7 +35,7 @@ from .permalinks import BilingualKey, short_path
 from ..core.typography import for_language
 from .urls import ENTRY_KINDS, PageKey, absolute, relative
 
-KIND_LABELS = {kind.id: (kind.singular, kind.plural) for kind in KINDS}  # (singular, plural) msgids
+KIND_LABELS: dict[str, tuple[str, str]] = {kind.id: (kind.singular, kind.plural) for kind in KINDS}  # msgids
 CATEGORY_LABELS = {
     "air-defence": N_("Air defence"), "drone": N_("Drones"), "loitering-munition": N_("Loitering munitions"),
     "missile": N_("Missiles"), "rocket-artillery": N_("Rocket artillery"), "artillery": N_("Artillery"),
@@ -320,7 +320,7 @@ class PageView(PageMeta):
     def figure_link_name(self, figure: Figure) -> str:
         """The name of the entry a figure's "Read more" leads to (said to assistive
         technology, so the link means something out of context)."""
-        kind, _, id = figure.link.partition(":")
+        kind, _, id = (figure.link or "").partition(":")  # (asked only for figures with a link)
         return self.name_of(kind, self.site.library.canonical(kind, id))
 
     def cite_notes(self, note_ids: list[str]) -> Markup:
@@ -509,9 +509,9 @@ class PageView(PageMeta):
         """Events whose `field_name` (themes, actors, equipment) lists `id`, in date order."""
         return self.site.library.events_with(field_name, id)
 
-    def backlinks(self, kind: str, id: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    def backlinks(self, kind: str, id: str) -> list[tuple[str, list[tuple[Markup, str]]]]:
         """What links here, grouped by kind: [(group label, [(name, url)])]."""
-        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        groups: dict[str, list[tuple[Markup, str]]] = defaultdict(list)
         for other_kind, other_id in self.site.links.links_to((kind, id)):
             if other_kind == "note":
                 continue  # a source's notes are listed on its own page
