@@ -1,8 +1,8 @@
 # Developer and CI entry points.
 #
 #   make site    build the site into build/ (creates .venv and installs the package if needed)
-#   make test    install test tools (Python test extras, Debian chromium, Java, npm tools) and
-#                run the whole pytest suite, browser tests included
+#   make test    install test tools (Python test extras, Debian chromium, Java, npm tools),
+#                type-check the package (mypy) and run the whole pytest suite, browser tests included
 #   make lock    regenerate the Python locks (requirements/*.txt) from pyproject.toml's ranges
 #   make check-newest   CI-side: the non-browser suite against the newest versions the ranges
 #                allow, in a scratch venv (how we hear about the next PyYAML first)
@@ -106,9 +106,11 @@ site: $(STAMP_PKG)
 	@echo "Open it with:  $(BIN)/python -m http.server --directory build $(PORT)"
 	@echo "then visit     http://127.0.0.1:$(PORT)/"
 
-# pytest's status is passed through; status 5 (no tests collected) is named loudly,
-# since a suite that ran nothing must never look like a pass.
+# mypy first (pyproject.toml's [tool.mypy]: strict on core/ and content/): a type error
+# fails the target before the suite runs. pytest's status is passed through; status 5 (no
+# tests collected) is named loudly, since a suite that ran nothing must never look like a pass.
 test: $(STAMP_TEST) $(STAMP_NPM) system-deps
+	$(BIN)/mypy
 	@status=0; $(BIN)/python -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then \
 	  echo "ERROR: pytest collected no tests (exit status 5); failing." >&2; \
@@ -145,7 +147,7 @@ schemas: $(STAMP_PKG)
 	$(BIN)/site-builder schema --out schemas
 
 clean:
-	rm -rf build build.*/ .build.*/ test-artifacts .pytest_cache .hypothesis dist
+	rm -rf build build.*/ .build.*/ test-artifacts .pytest_cache .hypothesis .mypy_cache dist
 	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
 
 distclean: clean

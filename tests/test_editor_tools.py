@@ -10,12 +10,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from site_builder.content.models import KIND_FOLDERS, Note
+from site_builder.content.models import KIND_MODELS, Note
+from site_builder.core.kinds import KIND, KINDS as REGISTRY
 from site_builder.content.schema import schema_texts
 from site_builder.content.yaml_source import load_file
 
 ROOT = Path(__file__).parent.parent
-KINDS = ["site", *KIND_FOLDERS]
+KINDS = ["site", *KIND]
 
 
 def _validator(kind: str) -> jsonschema.Draft202012Validator:
@@ -24,8 +25,8 @@ def _validator(kind: str) -> jsonschema.Draft202012Validator:
 
 def _content_files(root: Path) -> list[tuple[str, Path]]:
     files = [("site", root / "site.yaml")]
-    for kind, (folder, _model) in KIND_FOLDERS.items():
-        files += [(kind, path) for path in sorted((root / folder).glob("*.yaml"))]
+    for kind in REGISTRY:
+        files += [(kind.id, path) for path in sorted((root / kind.folder).glob("*.yaml"))]
     return files
 
 
@@ -62,16 +63,16 @@ def test_schemas_reject_broken_entries(kind, data):
     assert list(_validator(kind).iter_errors(data))
 
 
-@pytest.mark.parametrize("kind", list(KIND_FOLDERS))
+@pytest.mark.parametrize("kind", list(KIND))
 def test_new_writes_every_field_and_is_refused_until_filled(kind, site_copy, run_cli, tmp_path):
     result = run_cli("new", kind, f"fresh-{kind}", "--schemas", ROOT / "schemas", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    folder = KIND_FOLDERS[kind][0]
+    folder = KIND[kind].folder
     path = tmp_path / "content" / folder / f"fresh-{kind}.yaml"
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=")
     written = load_file(path, str(path))[0].data
-    entry, model = (written["notes"][0], Note) if kind == "note" else (written, KIND_FOLDERS[kind][1])
+    entry, model = (written["notes"][0], Note) if kind == "note" else (written, KIND_MODELS[kind])
     assert set(model.model_fields) <= set(entry), set(model.model_fields) - set(entry)
     check = run_cli("check", cwd=tmp_path)
     assert check.returncode == 1 and f"content/{folder}/fresh-{kind}.yaml:" in check.stderr

@@ -20,6 +20,7 @@ from typing import Iterator
 from ..core.errors import Problem
 from ..content.links import EntryRefs, Owner, extract_references
 from ..content.loading import FileResult, LoadedContent, assemble, content_files, file_digest, read_content_file
+from ..content.models import SiteSettings
 from ..content.markdown import ProseParser
 from .memo import ContentResults, Memo, MemoFile, MemoKey, Stored
 
@@ -79,8 +80,8 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, earlier: Conten
             to_read.append((key, kind, path))
     reused = len(index)
     fresh: dict[MemoKey, ReadFile] = {}
-    results = _read_all([(kind, path) for _, kind, path in to_read], root, parser, jobs)
-    for (key, _kind, _path), (digest, blob) in zip(to_read, results, strict=True):
+    arriving = _read_all([(kind, path) for _, kind, path in to_read], root, parser, jobs)
+    for (key, _kind, _path), (digest, blob) in zip(to_read, arriving, strict=True):
         _keep(index, key, store, digest, blob)
         fresh[key] = pickle.loads(blob)  # as each arrives: the blobs of a cold build are never all in memory
     ordered: list[ReadFile] = []
@@ -90,19 +91,19 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, earlier: Conten
         if read is None and key in index and (key, index[key]) in kept:
             read, in_memory = kept[(key, index[key])], in_memory + 1
         if read is None:
-            blob = store.read(index[key]) if store is not None and key in index else None
-            if blob is None:  # the memo lost it (a damaged cache file): read the file again
+            stored = store.read(index[key]) if store is not None and key in index else None
+            if stored is None:  # the memo lost it (a damaged cache file): read the file again
                 reused -= 1
-                digest, blob = _read_pickled(kind, path, root, parser)
-                _keep(index, key, store, digest, blob)
-            read = pickle.loads(blob)
+                digest, stored = _read_pickled(kind, path, root, parser)
+                _keep(index, key, store, digest, stored)
+            read = pickle.loads(stored)
         ordered.append(read)
     content, found = assemble([read.result for read in ordered])
     refs: dict[Owner, EntryRefs] = {}
     digests: dict[tuple[str, str], str] = {}
     for read in ordered:
         for (kind, model, _prefix), entry_refs in zip(read.result.entries, read.refs):
-            owner = None if kind == "site" else (kind, model.id)
+            owner = None if isinstance(model, SiteSettings) else (kind, model.id)
             if owner is None or content.origins.get(owner, None) is not None:
                 refs.setdefault(owner, entry_refs)
                 digests.setdefault(owner or ("site", ""), read.result.digest)

@@ -34,23 +34,6 @@ from .memo import Memo
 
 
 
-@dataclass
-class BuildState:
-    render_key: str = ""
-    entries: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> hash of its file
-    keys: list[tuple[str, str]] = field(default_factory=list)  # entries as numbered in pages' dependencies
-    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # page path -> (hash, dependencies.PageDeps.frozen)
-    live: dict[str, str] = field(default_factory=dict)  # every file of the live site -> hash
-    spare: dict[str, str] | None = None  # every file of the spare folder -> hash, if there is one
-    # ... and its [size, mtime_ns] when it was the live site (cache.py's manifest): a file
-    # of the spare that differs from it was touched by something else and is rewritten
-    spare_manifest: dict[str, list[int]] = field(default_factory=dict)
-    memo: Memo = field(default_factory=dict)  # where each content file's read result is in the memo file
-    memo_token: bytes = b""  # ... which must start with this token (memo.py)
-    rendered: set[str] = field(default_factory=set)  # pages rendered by the build that made this state
-    runtime: str = field(default_factory=lambda: runtime_key())  # see runtime_key: another one is not trusted
-
-
 _PICKLED_MODULES = ("content/models.py", "core/dates.py", "content/markdown.py")
 
 
@@ -65,6 +48,23 @@ def runtime_key() -> str:
     for module in _PICKLED_MODULES:
         key += f"\0{module}=" + hashlib.sha256((PACKAGE / module).read_bytes()).hexdigest()
     return key
+
+
+@dataclass
+class BuildState:
+    render_key: str = ""
+    entries: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> hash of its file
+    keys: list[tuple[str, str]] = field(default_factory=list)  # entries as numbered in pages' dependencies
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # page path -> (hash, dependencies.PageDeps.frozen)
+    live: dict[str, str] = field(default_factory=dict)  # every file of the live site -> hash
+    spare: dict[str, str] | None = None  # every file of the spare folder -> hash, if there is one
+    # ... and its [size, mtime_ns] when it was the live site (cache.py's manifest): a file
+    # of the spare that differs from it was touched by something else and is rewritten
+    spare_manifest: dict[str, list[int]] = field(default_factory=dict)
+    memo: Memo = field(default_factory=dict)  # where each content file's read result is in the memo file
+    memo_token: bytes = b""  # ... which must start with this token (memo.py)
+    rendered: set[str] = field(default_factory=set)  # pages rendered by the build that made this state
+    runtime: str = field(default_factory=runtime_key)  # see runtime_key: another one is not trusted
 
 
 def load_state(path: Path) -> BuildState | None:

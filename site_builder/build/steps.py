@@ -68,7 +68,7 @@ def resolve(read: ContentRead, strict: bool, log: Log) -> tuple[SiteContext, lis
     load_failed = any(p.severity == "error" for p in problems) or library.site is None
     problems += [p for p in found if not (load_failed and p.severity == "warning")]
     log(f"references: {sum(len(v) for v in links.backlinks.values())} links checked in {elapsed(started)}")
-    if load_failed or any(p.severity == "error" or strict for p in problems):
+    if load_failed or library.site is None or any(p.severity == "error" or strict for p in problems):
         raise ContentError(problems)
     parser = ProseParser(LINKABLE)
     for refs in read.refs.values():
@@ -90,7 +90,7 @@ def placeholder_address(site: SiteContext, config: BuildConfig) -> list[Problem]
     site.yaml: canonical links, citations, the sitemap, feeds and share pictures would
     all point to example.org. On every build (`check` judges the content, not where it
     is published), and an error with --strict."""
-    if config.site_url(site.library.site.base_url).lower() != PLACEHOLDER_URL:
+    if config.site_url(site.base_url).lower() != PLACEHOLDER_URL:
         return []
     origin = site.library.site_origin
     position = origin.at("base_url") if origin else Position("site.yaml")

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 from ..core.errors import ContentError, Problem, TemplateFailure, as_seen_from
+from ..core.kinds import KIND_IDS
 
 # The other modules are imported where they are used: loading pydantic, Jinja and
 # Babel takes a few tenths of a second, which a build with nothing to do skips
 # (build/pipeline.py loads them only once it knows there is something to do).
-ENTRY_KINDS = ("theme", "event", "equipment", "actor", "source", "note", "dataset")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     common(check_cmd)
 
     new_cmd = commands.add_parser("new", help="write a new entry file with every field of its kind")
-    new_cmd.add_argument("kind", choices=ENTRY_KINDS, metavar="KIND", help="one of: " + ", ".join(ENTRY_KINDS))
+    new_cmd.add_argument("kind", choices=KIND_IDS, metavar="KIND", help="one of: " + ", ".join(KIND_IDS))
     new_cmd.add_argument("id", metavar="ID", help="the new entry's id (lowercase letters, digits, hyphens)")
     new_cmd.add_argument("--content", type=Path, default=Path("content"), metavar="DIR")
     new_cmd.add_argument("--schemas", type=Path, metavar="DIR",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..content.models import KIND_FOLDERS
+from ..core.kinds import KIND
 from ..content.schema import modeline
 
 SLUG_HINT = "use lowercase ASCII letters, digits and single hyphens, e.g. 'barak-mx'"
@@ -181,7 +181,7 @@ def new_entry(kind: str, id: str, content: Path, schemas: Path, year: int) -> Pa
         raise ScaffoldError(f"unknown kind '{kind}': use one of {', '.join(TEMPLATES)}")
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", id) or len(id) > 80:
         raise ScaffoldError(f"'{id}' is not a valid id: {SLUG_HINT}")
-    folder = content / KIND_FOLDERS[kind][0]
+    folder = content / KIND[kind].folder
     path = folder / f"{id}.yaml"
     if path.exists() or (kind == "note" and _note_exists(folder, id)):
         raise ScaffoldError(f"{path}: an entry with id '{id}' already exists; choose another id or edit that entry")

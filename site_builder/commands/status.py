@@ -34,11 +34,11 @@ from ..core.errors import Position, Problem
 from ..content.library import Library
 from ..content.links import LINKABLE, resolve
 from ..content.markdown import ProseParser
-from ..content.models import LANGUAGES, Prose, Text
+from ..content.models import Prose, Text
+from ..core.kinds import LANGUAGE_NAMES, LANGUAGES
 
 LOCK_FILE = ".translations.json"
 LOCK_VERSION = 1
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 FieldPath = tuple  # ('orders', 0, 'comment')
 
 
@@ -256,7 +256,8 @@ def _coverage(library: Library, parser: ProseParser, report: StatusReport) -> No
     linked_from_site = {(ref.kind, library.canonical(ref.kind, ref.target))
                         for text in text_fields(library) if text.entry == "site" and isinstance(text.value, Prose)
                         for lang in LANGUAGES for ref in parser.parse(getattr(text.value, lang), lang).references}
-    linked_from_site |= {tuple(figure.link.split(":", 1)) for figure in library.site.figures if figure.link}
+    linked_from_site |= {(kind, id) for figure in library.site.figures if figure.link
+                         for kind, _, id in [figure.link.partition(":")]}
     for kind in LINKABLE:
         for entry in library.all(kind):
             if not links.links_to((kind, entry.id)) and (kind, entry.id) not in linked_from_site:

@@ -13,11 +13,12 @@ both have once been called `drones`.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from functools import partial
+from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel
 
-from ..core.errors import Problem
+from ..core.errors import Position, Problem
 from .library import Library
 from .models import Ref
 
@@ -25,11 +26,11 @@ from .models import Ref
 def check_aliases(library: Library) -> list[Problem]:
     """Every alias that cannot redirect unambiguously to its entry, with the alias's position."""
     problems: list[Problem] = []
-    claimed: dict[tuple[str, str], tuple[str, Any]] = {}  # (kind, alias) -> (entry id, its position, lazily)
+    claimed: dict[tuple[str, str], tuple[str, Callable[[], Position]]] = {}  # (kind, alias) -> (entry id, its position, lazily)
     for kind, entry in library.items():
         origin = library.origins[(kind, entry.id)]
         for index, alias in enumerate(getattr(entry, "aliases", ())):
-            position = lambda origin=origin, index=index: origin.at("aliases", index)  # only for a problem
+            position = partial(origin.at, "aliases", index)  # looked up only for a problem
             if alias == entry.id:
                 problems.append(Problem(position(), f"alias '{alias}' is this entry's own id",
                                         "remove it: aliases list former ids only"))
@@ -65,7 +66,10 @@ def canonicalize(library: Library) -> Library:
     return replace(library, site=site, entries=entries, note_documents=documents)
 
 
-def _rewrite(model: BaseModel, library: Library) -> BaseModel:
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _rewrite(model: Model, library: Library) -> Model:
     updates: dict[str, Any] = {}
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)

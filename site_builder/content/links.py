@@ -12,6 +12,7 @@ from __future__ import annotations
 import marshal
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable
 
 from pydantic import BaseModel
@@ -20,18 +21,22 @@ from ..core.errors import Position, Problem, did_you_mean
 from .library import Library
 from .loading import Origin
 from .markdown import ProseParser, pack
-from .models import LANGUAGES, Prose, Ref
+from .yaml_source import Path_
+from ..core.kinds import LANGUAGES, PAGE_KIND_IDS
+from .models import Prose, Ref
 
 Key = tuple[str, str]  # (kind, id)
-LINKABLE = ("theme", "event", "equipment", "actor", "source", "dataset")
+LINKABLE = PAGE_KIND_IDS  # the kinds prose links to as [text](kind:id): those with pages
 
 
 # A reference as written in one entry, before it is checked against the library:
 # (kind, target, path, written). kind: an entry kind (maybe misspelt), "note", or
 # "web"/"invalid" for other prose link targets; path: the field holding it, inside the
 # entry; written: prose only, how it is written, to find its line and column (else None).
-# A plain tuple: there are tens of thousands in the build cache, and tuples load fastest.
-RawRef = tuple[str, str, tuple, "str | None"]
+# A plain tuple: there are tens of thousands in the build cache, and tuples load fastest
+# (and marshal, which packs them, takes no named tuple).
+RawRef = tuple[str, str, Path_, "str | None"]
+ProseProblem = tuple[Path_, str, str, str]  # (path, as written, message, hint), marshalled too
 
 
 @dataclass
@@ -52,11 +57,11 @@ class EntryRefs:
     compiled: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, refs: list[RawRef], prose_problems: list[tuple[tuple, str, str, str]],
+    def of(cls, refs: list[RawRef], prose_problems: list[ProseProblem],
            compiled: dict[tuple[str, str], bytes]) -> EntryRefs:
         return cls(marshal.dumps((refs, prose_problems)), compiled)
 
-    def unpacked(self) -> tuple[list[RawRef], list[tuple[tuple, str, str, str]]]:
+    def unpacked(self) -> tuple[list[RawRef], list[ProseProblem]]:
         """(references, prose problems as (path, written, message, hint))."""
         return marshal.loads(self.packed) if self.packed else ([], [])
 
@@ -72,11 +77,11 @@ class _Found:
     """What `extract_references` collects while it walks an entry."""
 
     refs: list[RawRef] = field(default_factory=list)
-    prose_problems: list[tuple[tuple, str, str, str]] = field(default_factory=list)
+    prose_problems: list[ProseProblem] = field(default_factory=list)
     compiled: dict[tuple[str, str], bytes] = field(default_factory=dict)
 
 
-def _extract(model: BaseModel, path: tuple, parser: ProseParser, found: _Found) -> None:
+def _extract(model: BaseModel, path: Path_, parser: ProseParser, found: _Found) -> None:
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
@@ -91,7 +96,7 @@ def _extract(model: BaseModel, path: tuple, parser: ProseParser, found: _Found) 
             _extract_value(value, path + (name,), parser, found)
 
 
-def _extract_value(value: Any, path: tuple, parser: ProseParser, found: _Found) -> None:
+def _extract_value(value: Any, path: Path_, parser: ProseParser, found: _Found) -> None:
     if isinstance(value, Prose):
         for lang in LANGUAGES:
             text = getattr(value, lang)
@@ -155,16 +160,16 @@ class _Checker:
 
     def check(self, owner: Owner, origin: Origin, found: EntryRefs) -> None:
         # Positions are looked up only for a problem: finding one re-reads the file.
-        def locate(path: tuple, written: str | None) -> Position:
+        def locate(path: Path_, written: str | None) -> Position:
             if written is None:
                 return origin.at(*path)
             return origin.file.find_in_value(origin.prefix + path, written)
 
         refs, prose_problems = found.unpacked()
-        for path, written, message, hint in prose_problems:
-            self.problems.append(Problem(origin.file.find_in_value(origin.prefix + path, written), message, hint))
+        for path, text, message, hint in prose_problems:
+            self.problems.append(Problem(origin.file.find_in_value(origin.prefix + path, text), message, hint))
         for kind, target, path, written in refs:
-            where = lambda path=path, written=written: locate(path, written)  # noqa: E731
+            where = partial(locate, path, written)
             if written is None:
                 self.reference(kind, target, owner, where)
             else:

@@ -11,17 +11,18 @@ import os
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..core.confine import LINK_HINT, leaves
 from ..core.errors import Position, Problem, did_you_mean, display_path
-from .models import KIND_FOLDERS, LANGUAGES, NoteFile, SiteSettings
-from .yaml_source import SourceFile, load_file
+from ..core.kinds import KIND, KINDS, LANGUAGE_NAMES, LANGUAGES
+from .models import KIND_MODELS, Entry, NoteFile, SiteSettings
+from .yaml_source import Path_, SourceFile, load_file
 
 SITE_FILE = "site.yaml"
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 
 class Origin:
@@ -35,7 +36,7 @@ class Origin:
 
     __slots__ = ("path", "display", "prefix", "_source")
 
-    def __init__(self, path: Path, display: str, prefix: tuple = (), source: SourceFile | None = None):
+    def __init__(self, path: Path, display: str, prefix: Path_ = (), source: SourceFile | None = None):
         self.path, self.display, self.prefix, self._source = path, display, prefix, source
 
     @property
@@ -47,7 +48,7 @@ class Origin:
     def at(self, *path: Any) -> Position:
         return self.file.at(self.prefix + tuple(path))
 
-    def __reduce__(self) -> tuple:  # across processes and into the cache: the name only
+    def __reduce__(self) -> tuple[type[Origin], tuple[Path, str, Path_]]:  # across processes and into the cache: the name only
         return (Origin, (self.path, self.display, self.prefix))
 
     def __eq__(self, other: object) -> bool:
@@ -61,12 +62,20 @@ class Origin:
 class LoadedContent:
     site: SiteSettings | None = None
     site_origin: Origin | None = None
-    entries: dict[str, dict[str, BaseModel]] = field(default_factory=dict)
+    entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     note_documents: dict[str, str | None] = field(default_factory=dict)
     # Entries whose file failed to load: references to them are not reported as
     # unknown, since the editor is already told what is wrong with the file.
     broken: set[tuple[str, str]] = field(default_factory=set)
+
+
+class FileEntry(NamedTuple):
+    """An entry read from a file (a note file holds several), or the site's settings."""
+
+    kind: str  # a kind of core/kinds.py, or "site"
+    model: Entry | SiteSettings
+    prefix: Path_ = ()  # where it is in its file: () for a whole file, ("notes", 3) for a note
 
 
 @dataclass
@@ -78,7 +87,7 @@ class FileResult:
     path: Path
     display: str
     digest: str  # of the file's bytes: what the build cache compares
-    entries: list[tuple[str, BaseModel, tuple]] = field(default_factory=list)  # (kind, model, prefix in file)
+    entries: list[FileEntry] = field(default_factory=list)
     note_document: str | None = None
     problems: list[Problem] = field(default_factory=list)
     broken: set[tuple[str, str]] = field(default_factory=set)
@@ -99,12 +108,13 @@ def content_files(root: Path) -> tuple[list[tuple[str, Path]], list[Problem]]:
                                 "create site.yaml with the site's title, tagline, intro, about, base_url, licence and author"))
     else:
         files.append(("site", site_path))
-    for kind, (folder, _model_class) in KIND_FOLDERS.items():
-        if leaves(root / folder, root):
-            problems.append(Problem(Position(display_path(root / folder, root)), "symbolic link to a folder outside "
+    for kind in KINDS:
+        folder = root / kind.folder
+        if leaves(folder, root):
+            problems.append(Problem(Position(display_path(folder, root)), "symbolic link to a folder outside "
                                     "the content folder; nothing in it is read", LINK_HINT))
             continue
-        files.extend((kind, path) for path in _content_files(root / folder, root, problems))
+        files.extend((kind.id, path) for path in _content_files(folder, root, problems))
     return files, problems
 
 
@@ -123,7 +133,7 @@ def read_content_file(kind: str, path: Path, root: Path) -> FileResult:
     result = FileResult(kind, path, display, file_digest(raw) if raw is not None else "")
     source, found = load_file(path, display, raw)
     result.problems += found
-    model_class = SiteSettings if kind == "site" else KIND_FOLDERS[kind][1]
+    model_class = SiteSettings if kind == "site" else KIND_MODELS[KIND[kind].id]
     model, invalid = (None, []) if found else validate(model_class, source.data, source, ())
     result.problems += invalid
     if model is None:
@@ -131,27 +141,27 @@ def read_content_file(kind: str, path: Path, root: Path) -> FileResult:
             result.broken |= _ids_in_broken_file(kind, path, source.data)
     elif isinstance(model, NoteFile):
         result.note_document = model.document
-        result.entries = [("note", note, ("notes", index)) for index, note in enumerate(model.notes)]
+        result.entries = [FileEntry("note", note, ("notes", index)) for index, note in enumerate(model.notes)]
     elif kind != "site" and model.id != path.stem:
         result.problems.append(Problem(source.at(("id",)), f"id '{model.id}' does not match the file name '{path.name}'",
                                        f"rename the file to '{model.id}.yaml' or change the id; to rename a "
                                        "published entry, change both and list the old id under 'aliases:'"))
         result.broken |= {(kind, model.id), (kind, path.stem)}  # links to either are not 'unknown'
     else:
-        result.entries = [(kind, model, ())]
+        result.entries = [FileEntry(kind, model)]
     return result
 
 
 def assemble(results: list[FileResult]) -> tuple[LoadedContent, list[Problem]]:
     """The files' entries put together: ids must be unique across files."""
-    content = LoadedContent(entries={kind: {} for kind in KIND_FOLDERS})
+    content = LoadedContent(entries={kind.id: {} for kind in KINDS})
     problems: list[Problem] = []
     for result in results:
         problems += result.problems
         content.broken |= result.broken
         for kind, model, prefix in result.entries:
             origin = Origin(result.path, result.display, prefix)
-            if kind == "site":
+            if isinstance(model, SiteSettings):
                 content.site, content.site_origin = model, origin
                 continue
             if kind == "note":
@@ -205,11 +215,11 @@ def _link_leaving(path: Path, root: Path) -> Problem:
                    "it is not read", LINK_HINT)
 
 
-def _walk(folder: Path) -> list[tuple[Path, os.DirEntry]]:
+def _walk(folder: Path) -> list[tuple[Path, os.DirEntry[str]]]:
     """Every entry under `folder`, as `sorted(folder.rglob("*"))` lists them (symbolic links
     to folders listed, not entered), with its directory entry: its type comes from the
     listing, without the two or three `stat` calls per file of pathlib (0.1 s at 5,000 entries)."""
-    found: list[tuple[tuple[str, ...], str, os.DirEntry]] = []
+    found: list[tuple[tuple[str, ...], str, os.DirEntry[str]]] = []
     pending: list[tuple[tuple[str, ...], str]] = [((), os.fspath(folder))]
     while pending:
         parts, path = pending.pop()
@@ -222,7 +232,7 @@ def _walk(folder: Path) -> list[tuple[Path, os.DirEntry]]:
     return [(Path(path), entry) for _parts, path, entry in found]
 
 
-def _register(content: LoadedContent, kind: str, model: Any, origin: Origin, problems: list[Problem]) -> None:
+def _register(content: LoadedContent, kind: str, model: Entry, origin: Origin, problems: list[Problem]) -> None:
     existing = content.origins.get((kind, model.id))
     if existing:
         problems.append(Problem(origin.at("id"), f"duplicate {kind} id '{model.id}' (first defined at {existing.at('id')})",
@@ -234,7 +244,7 @@ def _register(content: LoadedContent, kind: str, model: Any, origin: Origin, pro
 
 # --- pydantic errors to editor messages -------------------------------------
 
-def validate(model_class: type[BaseModel], data: Any, source: SourceFile, prefix: tuple) -> tuple[Any, list[Problem]]:
+def validate(model_class: type[BaseModel], data: Any, source: SourceFile, prefix: Path_) -> tuple[Any, list[Problem]]:
     try:
         return model_class.model_validate(data), []
     except ValidationError as exc:
@@ -247,10 +257,11 @@ def validate(model_class: type[BaseModel], data: Any, source: SourceFile, prefix
                           and f"did you mean '{p.message.split(chr(39))[1]}'?" in suggested)]
 
 
-def _data_path(data: Any, loc: tuple) -> tuple:
+def _data_path(data: Any, loc: tuple[int | str, ...]) -> Path_:
     """Drop the parts of pydantic's error location that are not in the data
     (union tags and validator names), keeping keys and list indexes."""
-    path, node = [], data
+    path: list[str | int] = []
+    node = data
     for part in loc:
         if isinstance(node, dict) and part in node:
             path.append(part)
@@ -268,7 +279,7 @@ def _is_field_name(part: str) -> bool:
     return part.replace("_", "").isalnum() and part.islower() and "[" not in part and part not in ("same", "per-language")
 
 
-def _fields_at(model_class: type[BaseModel], path: tuple) -> list[str]:
+def _fields_at(model_class: type[BaseModel], path: Path_) -> list[str]:
     """Field names of the model found at `path`, for 'did you mean' hints."""
     current: Any = model_class
     for part in path:
@@ -293,12 +304,12 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _field_label(path: tuple) -> str:
+def _field_label(path: Path_) -> str:
     names = [str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in path]
     return ".".join(names).replace(".[", "[") if names else "entry"
 
 
-def _problem(model_class: type[BaseModel], data: Any, source: SourceFile, prefix: tuple, error: dict) -> Problem:
+def _problem(model_class: type[BaseModel], data: Any, source: SourceFile, prefix: Path_, error: ErrorDetails) -> Problem:
     kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
     path = _data_path(data, tuple(error["loc"]))
     full = prefix + path

@@ -13,12 +13,14 @@ import marshal
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Any, Callable, MutableMapping, Protocol, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 from ..core.typography import french_spacing
 
@@ -29,7 +31,9 @@ _NOTE_REF = re.compile(r"\[\^([^\]\s]*)\]")
 
 COMPILED_MEMO = 4096  # texts compiled on demand (those not compiled while reading)
 _SLOT = re.compile("\x00([0-9]+)\x00")  # content cannot hold NUL (yaml_source.py refuses it)
-Compiled = tuple  # of HTML strings and slots: ("link", kind, id, title attribute), ("note", id), ("block", ...)
+Slot = tuple[Any, ...]  # ("link", kind, id, title attribute), ("note", id), ("open", "p" or level, top-level?), ("close", ...)
+Compiled = tuple[Any, ...]  # of HTML strings and slots (tested by class in `fill`: a hot loop)
+Env = MutableMapping[str, Any]  # markdown-it's per-render environment
 QUOTES = {"fr": ["«\u00a0", "\u00a0»", "“", "”"], "en": ["“", "”", "‘", "’"]}
 
 
@@ -94,7 +98,7 @@ def _lang_span_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _french_spacing_rule(state) -> None:
+def _french_spacing_rule(state: StateCore) -> None:
     # Runs on each text token; punctuation right after a link or a note call
     # starts its token, which french_spacing handles. A passage marked in another
     # language keeps its own spacing.
@@ -102,14 +106,14 @@ def _french_spacing_rule(state) -> None:
         other = []
         for token in block.children or ():
             if token.type == "lang_open":
-                other.append(not token.attrs["lang"].startswith("fr"))
+                other.append(not str(token.attrs["lang"]).startswith("fr"))
             elif token.type == "lang_close" and other:
                 other.pop()
             elif token.type == "text" and not any(other):
                 token.content = french_spacing(token.content)
 
 
-def _attach_note_calls(state) -> None:
+def _attach_note_calls(state: StateCore) -> None:
     """A footnote call sticks to the word before it: 'drones [^n]' prints 'drones¹'."""
     for block in state.tokens:
         children = block.children or []
@@ -155,9 +159,9 @@ class ProseParser:
     def compile(self, text: str, lang: str, parsed: ParsedProse | None = None) -> Compiled:
         """The text as HTML with slots for what depends on the page (see `fill`)."""
         parsed = parsed or self.parse(text, lang)
-        env: dict = {"slots": []}
+        env: Env = {"slots": []}
         html = self.parsers[lang].renderer.render(parsed.tokens, self.parsers[lang].options, env)
-        parts: list = []
+        parts: list[str | Slot] = []
         for index, piece in enumerate(_SLOT.split(html)):
             if index % 2 == 0:
                 if piece:
@@ -167,7 +171,7 @@ class ProseParser:
         return tuple(parts)
 
     def parse(self, text: str, lang: str) -> ParsedProse:
-        env: dict = {}
+        env: Env = {}
         tokens = self.parsers[lang].parse(text, env)
         parsed = ParsedProse(tokens)
         for match in UNSAFE_LINK.finditer(text):
@@ -182,7 +186,7 @@ class ProseParser:
                 if child.type == "note_ref":
                     parsed.references.append(Reference("note", child.meta["id"], f"[^{child.meta['id']}]"))
                 elif child.type == "link_open":
-                    parsed.references.append(self._link_reference(child.attrGet("href") or ""))
+                    parsed.references.append(self._link_reference(str(child.attrGet("href") or "")))
         return parsed
 
     def _link_reference(self, href: str) -> Reference:
@@ -215,7 +219,8 @@ def pack(compiled: Compiled) -> bytes:
 
 
 def unpack(packed: bytes) -> Compiled:
-    return marshal.loads(packed)
+    compiled: Compiled = marshal.loads(packed)
+    return compiled
 
 
 def fill(compiled: Compiled, linker: Linker, heading_shift: int = 1, anchor: str = "") -> str:
@@ -259,19 +264,19 @@ def note_call_html(href: str, anchor: str, number: int) -> str:
             f'role="doc-noteref">{number}</a></sup>')
 
 
-def _slot(env: dict, slot: tuple) -> str:
+def _slot(env: Env, slot: Slot) -> str:
     env["slots"].append(slot)
     return f"\x00{len(env['slots']) - 1}\x00"
 
 
-def _render_note_ref(self, tokens, idx, options, env) -> str:
+def _render_note_ref(self: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     return _slot(env, ("note", tokens[idx].meta["id"]))
 
 
-def _render_link_open(self, tokens, idx, options, env) -> str:
+def _render_link_open(self: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
     # Tokens are parsed once and rendered on many pages: never modify them here.
     token = tokens[idx]
-    href = token.attrGet("href") or ""
+    href = str(token.attrGet("href") or "")
     title = token.attrGet("title")
     title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
     match = ENTRY_LINK.match(href)
@@ -280,15 +285,18 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     return f'<a href="{escapeHtml(href)}"{title_attr}>'
 
 
-def _render_heading(open_: bool) -> Callable:
-    def render(self, tokens, idx, options, env) -> str:
+RenderRule = Callable[[object, Sequence[Token], int, OptionsDict, Env], str]
+
+
+def _render_heading(open_: bool) -> RenderRule:
+    def render(self: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         level = int(tokens[idx].tag[1])
         return _slot(env, ("open", level, tokens[idx].level == 0) if open_ else ("close", level))
     return render
 
 
-def _render_paragraph(open_: bool) -> Callable:
-    def render(self, tokens, idx, options, env) -> str:
+def _render_paragraph(open_: bool) -> RenderRule:
+    def render(self: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: Env) -> str:
         if tokens[idx].hidden:  # paragraphs inside tight lists print no <p>
             return ""
         return _slot(env, ("open", "p", tokens[idx].level == 0) if open_ else ("close", "p"))

@@ -14,8 +14,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Fiel
                       Tag, ValidationInfo, WithJsonSchema, field_validator, model_validator)
 
 from ..core.dates import FuzzyDate, parse_date
-
-LANGUAGES = ("fr", "en")
+from ..core.kinds import KIND_IDS, KindId
 
 
 @dataclass(frozen=True)
@@ -108,8 +107,16 @@ Amount = Annotated[float, Field(ge=-10**15, le=10**15)]
 HttpUrl = Annotated[str, Field(pattern=r"""^https?://[^\s<>"']+$""", max_length=2000,
                                description="An http:// or https:// address.")]
 
-Refs = lambda kind: Annotated[list[Slug], Ref(kind), Field(default_factory=list)]  # noqa: E731
-OptionalRef = lambda kind: Annotated[Union[Slug, None], Ref(kind)]  # noqa: E731
+# Relation fields: ids of entries of one kind, checked against the library (links.py
+# finds them by their `Ref` marker). Lists may be left out; `Cited` needs one source.
+ThemeRefs = Annotated[list[Slug], Ref("theme"), Field(default_factory=list)]
+ActorRefs = Annotated[list[Slug], Ref("actor"), Field(default_factory=list)]
+EquipmentRefs = Annotated[list[Slug], Ref("equipment"), Field(default_factory=list)]
+SourceRefs = Annotated[list[Slug], Ref("source"), Field(default_factory=list)]
+NoteRefs = Annotated[list[Slug], Ref("note"), Field(default_factory=list)]
+Cited = Annotated[list[Slug], Ref("source"), Field(min_length=1)]
+ActorRef = Annotated[Union[Slug, None], Ref("actor")]
+SourceRef = Annotated[Union[Slug, None], Ref("source")]
 # Former ids of a renamed or merged entry: each keeps its old address alive (a redirect page in
 # both languages), and links still written with it resolve to the entry, with a warning.
 Aliases = Annotated[list[Slug], Field(default_factory=list, description=(
@@ -134,8 +141,8 @@ class Figure(_Model):
     date: Union[Date, None] = None
     link: Union[str, None] = Field(default=None, pattern=r"^[a-z]+:[a-z0-9-]+$",
                                    description="Entry where the figure is discussed, e.g. 'event:2023-11-barak-mx-contract'.")
-    notes: Annotated[list[Slug], Ref("note")] = Field(default_factory=list)
-    sources: Refs("source")
+    notes: NoteRefs
+    sources: SourceRefs
 
     @model_validator(mode="after")
     def _one_qualifier(self) -> "Figure":
@@ -174,11 +181,11 @@ class Event(_Entry):
     title: Text
     summary: Prose
     body: Union[Prose, None] = None
-    themes: Refs("theme")
-    actors: Refs("actor")
-    equipment: Refs("equipment")
+    themes: ThemeRefs
+    actors: ActorRefs
+    equipment: EquipmentRefs
     figures: list[Figure] = Field(default_factory=list)
-    sources: Annotated[list[Slug], Ref("source"), Field(min_length=1)]
+    sources: Cited
 
 
 class Order(_Model):
@@ -189,7 +196,7 @@ class Order(_Model):
     ordered: Year
     delivered: Union[Date, None] = None
     comment: Union[Prose, None] = None
-    sources: Refs("source")
+    sources: SourceRefs
 
 
 EquipmentCategory = Literal[
@@ -205,14 +212,14 @@ class Equipment(_Entry):
     updated: Updated
     name: Name
     category: EquipmentCategory
-    country: Annotated[Union[Slug, None], Ref("actor")] = None
-    manufacturers: Refs("actor")
+    country: ActorRef = None
+    manufacturers: ActorRefs
     summary: Prose
     body: Union[Prose, None] = None
     orders: list[Order] = Field(default_factory=list)
-    themes: Refs("theme")
+    themes: ThemeRefs
     figures: list[Figure] = Field(default_factory=list)
-    sources: Annotated[list[Slug], Ref("source"), Field(min_length=1)]
+    sources: Cited
 
     def order_parties(self, order: Order) -> tuple[str, ...]:
         """The actors of one of its orders: the buyer, then its makers and country, each once."""
@@ -229,16 +236,16 @@ class Actor(_Entry):
     updated: Updated
     kind: ActorKind
     name: Name
-    country: Annotated[Union[Slug, None], Ref("actor")] = None
-    parent: Annotated[Union[Slug, None], Ref("actor")] = None
+    country: ActorRef = None
+    parent: ActorRef = None
     map_code: Union[Annotated[str, Field(pattern=r"^[0-9]{3}$")], None] = Field(
         default=None, description="A state's ISO 3166-1 numeric code, e.g. '031' for Azerbaijan: "
                                   "places it on the locator map of the actors page.")
     summary: Prose
     body: Union[Prose, None] = None
-    themes: Refs("theme")
+    themes: ThemeRefs
     figures: list[Figure] = Field(default_factory=list)
-    sources: Annotated[list[Slug], Ref("source"), Field(min_length=1)]
+    sources: Cited
 
 
 SourceKind = Literal["article", "report", "book", "chapter", "database", "web", "news", "interview", "note", "other"]
@@ -268,14 +275,14 @@ class Note(_Model):
 
     id: Slug
     text: Prose
-    source: Annotated[Union[Slug, None], Ref("source")] = None
+    source: SourceRef = None
     locator: Union[ShortText, None] = Field(default=None, description="Page or section in the source, e.g. 'p. 69'.")
 
 
 class NoteFile(_Model):
     """The footnotes of one document, kept together in one file."""
 
-    document: Annotated[Union[Slug, None], Ref("source")] = Field(
+    document: SourceRef = Field(
         default=None, description="The source these footnotes belong to (e.g. the paper they were printed in).")
     notes: Annotated[list[Note], Field(min_length=1)]
 
@@ -297,19 +304,22 @@ class Dataset(_Entry):
     series_label: Text
     points: Annotated[list[DataPoint], Field(min_length=1)]
     note: Union[Prose, None] = None
-    themes: Refs("theme")
-    sources: Annotated[list[Slug], Ref("source"), Field(min_length=1)]
+    themes: ThemeRefs
+    sources: Cited
 
 
-# Kinds of entry: the folder each lives in, and its model. Notes are entries too,
+# The model of each kind's files (core/kinds.py lists the kinds). Notes are entries too,
 # but their files hold several (NoteFile).
-KIND_FOLDERS: dict[str, tuple[str, type[_Model]]] = {
-    "theme": ("themes", Theme),
-    "event": ("timeline", Event),
-    "equipment": ("equipment", Equipment),
-    "actor": ("actors", Actor),
-    "source": ("sources", Source),
-    "note": ("notes", NoteFile),
-    "dataset": ("data", Dataset),
+KIND_MODELS: dict[KindId, type[_Model]] = {
+    "event": Event,
+    "equipment": Equipment,
+    "actor": Actor,
+    "source": Source,
+    "theme": Theme,
+    "dataset": Dataset,
+    "note": NoteFile,
 }
+if set(KIND_MODELS) != set(KIND_IDS):
+    raise ImportError("content/models.py: KIND_MODELS must give a model to every kind of core/kinds.py, and to no other")
+# An entry of the library, as Library.get returns it.
 Entry = Union[Theme, Event, Equipment, Actor, Source, Note, Dataset]

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Protocol
 from .library import Library
 from .links import Key, Links
 
-Query = tuple  # ("all", kind), ("get", kind, id), ("events_with", relation, id)...
+Query = tuple[Any, ...]  # ("all", kind), ("canonical", kind, id), ("events_with", relation, id)...
 
 
 class Recorder(Protocol):

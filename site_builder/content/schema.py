@@ -10,20 +10,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
-from .models import KIND_FOLDERS, SiteSettings
+from .models import KIND_MODELS, SiteSettings
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def schema_models() -> dict[str, type[BaseModel]]:
     """Schema name -> model: one per kind of content file."""
-    return {"site": SiteSettings, **{kind: model for kind, (_folder, model) in KIND_FOLDERS.items()}}
+    models: dict[str, type[BaseModel]] = {"site": SiteSettings}
+    return models | dict(KIND_MODELS)
 
 
-def schema_for(name: str, model: type[BaseModel]) -> dict:
+def schema_for(name: str, model: type[BaseModel]) -> dict[str, Any]:
     schema = model.model_json_schema()
     return {"$schema": SCHEMA_DIALECT, "$id": f"{name}.schema.json",
             "title": f"site-builder {name} file", **schema}

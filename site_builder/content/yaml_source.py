@@ -18,10 +18,9 @@ import yaml
 
 from ..core.errors import Position, Problem
 
-try:  # the C composer is several times faster; both give the same nodes
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+# The C composer is several times faster; both give the same nodes. (CSafeLoader
+# exists only where PyYAML was built with libyaml.)
+_Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
@@ -36,7 +35,7 @@ MAX_DIGITS = 100  # a whole number longer than this is refused (Python refuses i
 _COMPOSE_SAFE_DEPTH = 200
 _NESTING_CHARACTERS = "[{-?:"  # every level of nesting needs one of these
 
-Path_ = tuple  # a path into the data: keys and list indexes
+Path_ = tuple[str | int, ...]  # a path into the data: keys and list indexes
 
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
 _TRUE = re.compile(r"^(true|True|TRUE)$")
@@ -191,7 +190,8 @@ def _scan_into(problems: list[Problem], text: str, display: str, loader: type) -
         is_key = bool(open_) and open_[-1][0] and open_[-1][1]
         if open_ and open_[-1][0]:
             open_[-1][1] = not open_[-1][1]
-        position = Position(display, event.start_mark.line + 1, event.start_mark.column + 1)
+        mark = event.start_mark  # (the parser always sets it; the type allows None)
+        position = Position(display, mark.line + 1, mark.column + 1) if mark else Position(display)
         if isinstance(event, yaml.AliasEvent):
             problems.append(Problem(position, f"YAML alias '*{event.anchor}' is not allowed in content",
                                     "write the value out in full"))
@@ -216,7 +216,7 @@ def _forbidden_character(text: str, display: str) -> Problem:
                               "delete it; retype the text around it if your editor does not show it")
 
 
-def _character_problem(text: str, match: re.Match, display: str, what: str, hint: str) -> Problem:
+def _character_problem(text: str, match: re.Match[str], display: str, what: str, hint: str) -> Problem:
     lines = _LINE_BREAK.split(text[: match.start()])
     return Problem(Position(display, len(lines), len(lines[-1]) + 1),
                    f"{what} U+{ord(match.group()):04X} is not allowed in content", hint)
@@ -297,9 +297,10 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)  # the third and last kind of node
         return self._scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -322,8 +323,9 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         text = node.value
-        if node.style == '"' and _NOT_PRINTABLE.search(text):  # written as an escape: "\0", "\x07"...
-            character = _NOT_PRINTABLE.search(text).group()
+        escaped = _NOT_PRINTABLE.search(text) if node.style == '"' else None
+        if escaped:  # written as an escape: "\0", "\x07"...
+            character = escaped.group()
             self.problem(node, f"invisible character U+{ord(character):04X} is not allowed in content",
                          "remove its escape from the quoted text")
             return text

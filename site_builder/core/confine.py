@@ -16,7 +16,7 @@ from pathlib import Path
 LINK_HINT = "copy the file into the folder instead of linking to it"
 
 
-def leaves(path: str | os.PathLike, root: str | os.PathLike) -> bool:
+def leaves(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
     """True when `path` is a symbolic link that resolves to somewhere outside `root`.
     Resolves names only; opens nothing."""
     if not os.path.islink(path):

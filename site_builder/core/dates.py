@@ -12,6 +12,7 @@ Written in a subset of the Library of Congress's Extended Date/Time Format
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -36,6 +37,10 @@ class DatePoint:
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
 
+    def first_day(self) -> datetime.date:
+        """The first day of the year, month or day it names (to format a month or a day)."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
     def __str__(self) -> str:
         text = f"{self.year:04d}"
         if self.month:
@@ -52,7 +57,7 @@ class FuzzyDate:
     start: DatePoint
     end: DatePoint | None = None
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, ...]:
         return self.start.sort_key() + (self.end.sort_key() if self.end else (0, 0, 0))
 
     @property
@@ -74,7 +79,7 @@ def parse_point(text: str) -> DatePoint:
     day = int(match["day"]) if match["day"] else None
     if month is not None and not 1 <= month <= 12:
         raise DateFormatError(f"'{text}' has no month {month}: months go from 01 to 12")
-    if day is not None:
+    if month is not None and day is not None:  # (the pattern has no day without a month)
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
             raise DateFormatError(f"'{text}' is impossible: {calendar.month_name[month]} {year} has {last} days")

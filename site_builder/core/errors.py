@@ -41,7 +41,7 @@ class Problem:
         text = f"{self.position}: {self.severity}: {_one_line(self.message)}"
         return f"{text} ({_one_line(self.hint)})" if self.hint else text
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.position.file, self.position.line, self.position.column, self.message)
 
 

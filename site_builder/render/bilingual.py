@@ -18,7 +18,8 @@ from typing import Any
 from .i18n import Formatter
 from ..content.models import Prose
 from .permalinks import BilingualKey
-from .renderer import LANGUAGES, Renderer
+from ..core.kinds import LANGUAGES
+from .renderer import Renderer
 from .views import PageView, SiteContext
 
 TEMPLATE = "bilingual.html"

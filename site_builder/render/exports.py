@@ -19,11 +19,11 @@ import csv
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, NamedTuple, Protocol
 
 from .i18n import N_
-from ..content.library import Library
-from ..content.models import LANGUAGES
+from ..content.library import Library, natural_key
+from ..core.kinds import LANGUAGES
 from .urls import PageKey, absolute
 
 FOLDER = "data"
@@ -50,7 +50,7 @@ class Export:
     description: str
     columns: tuple[Column, ...]
     rows: Callable[[Library], list[Row]]  # in the file's order
-    record: Callable[[Any, tuple, str], dict[str, Any]]  # (entry, the row's extra, base URL) -> record
+    record: Callable[[Any, tuple[Any, ...], str], dict[str, Any]]  # (entry, the row's extra, base URL) -> record
 
     @property
     def json_path(self) -> str:
@@ -112,25 +112,23 @@ def _csv_cells(column: Column, value: Any) -> list[str]:
     return [neutralise(str(value))]
 
 
-def _natural(id: str) -> tuple[str, int]:
-    head, _, tail = id.rpartition("-")
-    return (head, int(tail)) if tail.isdigit() else (id, 0)
-
-
 # -- records per export ---------------------------------------------------------------
 # An export lists rows, each read from one entry: (its kind, the entry, what else the
 # row depends on, e.g. which order of the equipment), and makes each row's record from
 # those alone, so that a row can be kept between builds while its entry is unchanged
 # (fragments.KeptRows).
 
-Row = tuple[str, Any, tuple]
+class Row(NamedTuple):
+    kind: str  # of the entry
+    entry: Any  # the entry the row is read from
+    extra: tuple[Any, ...] = ()  # what else it depends on: the order's number, the note's document...
 
 
 def _timeline_rows(library: Library) -> list[Row]:
-    return [("event", e, ()) for e in sorted(library.all("event"), key=lambda e: (e.date.sort_key(), e.id))]
+    return [Row("event", e) for e in sorted(library.all("event"), key=lambda e: (e.date.sort_key(), e.id))]
 
 
-def _timeline(e: Any, _extra: tuple, base_url: str) -> dict[str, Any]:
+def _timeline(e: Any, _extra: tuple[Any, ...], base_url: str) -> dict[str, Any]:
     return {
         "id": e.id, "date": _date(e.date), "title": _both(e.title), "summary": _both(e.summary),
         "body": _both(e.body), "themes": list(e.themes), "actors": list(e.actors),
@@ -139,12 +137,12 @@ def _timeline(e: Any, _extra: tuple, base_url: str) -> dict[str, Any]:
 
 
 def _order_rows(library: Library) -> list[Row]:
-    rows = [("equipment", item, (number,)) for item in library.all("equipment")
+    rows = [Row("equipment", item, (number,)) for item in library.all("equipment")
             for number in range(1, len(item.orders) + 1)]
-    return sorted(rows, key=lambda row: (row[1].orders[row[2][0] - 1].ordered, row[1].id, row[2][0]))
+    return sorted(rows, key=lambda row: (row.entry.orders[row.extra[0] - 1].ordered, row.entry.id, row.extra[0]))
 
 
-def _orders(item: Any, extra: tuple, base_url: str) -> dict[str, Any]:
+def _orders(item: Any, extra: tuple[Any, ...], base_url: str) -> dict[str, Any]:
     number = extra[0]
     order = item.orders[number - 1]
     return {
@@ -157,10 +155,10 @@ def _orders(item: Any, extra: tuple, base_url: str) -> dict[str, Any]:
 
 
 def _actor_rows(library: Library) -> list[Row]:
-    return [("actor", a, ()) for a in sorted(library.all("actor"), key=lambda a: a.id)]
+    return [Row("actor", a) for a in sorted(library.all("actor"), key=lambda a: a.id)]
 
 
-def _actors(a: Any, _extra: tuple, base_url: str) -> dict[str, Any]:
+def _actors(a: Any, _extra: tuple[Any, ...], base_url: str) -> dict[str, Any]:
     return {
         "id": a.id, "kind": a.kind, "name": _both(a.name), "country": a.country, "parent": a.parent,
         "summary": _both(a.summary), "body": _both(a.body), "themes": list(a.themes),
@@ -170,11 +168,11 @@ def _actors(a: Any, _extra: tuple, base_url: str) -> dict[str, Any]:
 
 def _note_rows(library: Library) -> list[Row]:
     documents = library.note_documents
-    notes = sorted(library.all("note"), key=lambda n: (documents.get(n.id) or "", _natural(n.id)))
-    return [("note", n, (documents.get(n.id),)) for n in notes]
+    notes = sorted(library.all("note"), key=lambda n: (documents.get(n.id) or "", natural_key(n.id)))
+    return [Row("note", n, (documents.get(n.id),)) for n in notes]
 
 
-def _notes(n: Any, extra: tuple, base_url: str) -> dict[str, Any]:
+def _notes(n: Any, extra: tuple[Any, ...], base_url: str) -> dict[str, Any]:
     return {
         "id": n.id, "document": extra[0], "source": n.source, "locator": n.locator,
         "text": _both(n.text), "url": _urls(base_url, "source", "", f"#note-{n.id}"),
@@ -182,11 +180,11 @@ def _notes(n: Any, extra: tuple, base_url: str) -> dict[str, Any]:
 
 
 def _dataset_rows(library: Library) -> list[Row]:
-    return [("dataset", d, (number,)) for d in sorted(library.all("dataset"), key=lambda d: d.id)
+    return [Row("dataset", d, (number,)) for d in sorted(library.all("dataset"), key=lambda d: d.id)
             for number in range(len(d.points))]
 
 
-def _datasets(d: Any, extra: tuple, base_url: str) -> dict[str, Any]:
+def _datasets(d: Any, extra: tuple[Any, ...], base_url: str) -> dict[str, Any]:
     point = d.points[extra[0]]
     return {
         "dataset": d.id, "title": _both(d.title), "series_label": _both(d.series_label),
@@ -344,11 +342,11 @@ def export_chunks(library: Any, base_url: str, name: str, form: str, dataset_id:
     export = next(export for export in EXPORTS if export.name == name)
     rows = export.rows(library)
     if dataset_id:
-        rows = [row for row in rows if row[1].id == dataset_id]
+        rows = [row for row in rows if row.entry.id == dataset_id]
     csv_lines = CsvLines()
 
     def line(row: Row) -> bytes:
-        record = export.record(row[1], row[2], base_url)
+        record = export.record(row.entry, row.extra, base_url)
         return json_line(export, record) if form == "json" else csv_line(export, record, csv_lines)
 
     if kept is not None:

@@ -16,7 +16,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .i18n import N_
-from .renderer import LANGUAGES, Renderer
+from ..core.kinds import LANGUAGES
+from .renderer import Renderer
 from .urls import ENTRY_KINDS, PageKey, absolute
 from .views import PageView, SiteContext
 
@@ -47,6 +48,7 @@ def atom_feed(renderer: Renderer, site: SiteContext, lang: str) -> bytes:
     fmt = renderer.formatters[lang]
     home = PageView(site, PageKey("home"), lang, fmt)
     settings = site.library.site
+    assert settings is not None  # a site is rendered from valid settings only
     base = site.base_url
     entries = dated_entries(site)
     updated = _timestamp(entries[0][1].updated or entries[0][1].added) if entries else "1970-01-01T00:00:00Z"

@@ -6,7 +6,6 @@ locale, so both languages can be rendered side by side.
 """
 from __future__ import annotations
 
-import datetime
 import gettext
 from dataclasses import dataclass
 from io import BytesIO
@@ -21,17 +20,13 @@ from babel.numbers import (format_compact_decimal, format_currency, format_decim
                            format_percent, get_currency_symbol)
 
 from ..core.dates import DatePoint, FuzzyDate
+from ..core.kinds import N_ as N_  # re-exported: the marker for interface strings in code
 from ..core.typography import NBSP, for_language
 
 # English for dates means day-month-year ("4 October 2023"), as in en_GB.
 BABEL_LOCALES = {"fr": Locale.parse("fr_FR"), "en": Locale.parse("en_GB")}
-OTHER = {"fr": "en", "en": "fr"}
+OTHER = {"fr": "en", "en": "fr"}  # the other language of each
 CATALOG_DOMAIN = "messages"
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction into the catalogs; translated where shown."""
-    return message
 
 
 def load_translations(locale_dir: Path, lang: str) -> gettext.NullTranslations:
@@ -96,11 +91,11 @@ class Formatter:
         if point.precision == "year":
             text = str(point.year)
         elif point.precision == "month":
-            day = datetime.date(point.year, point.month, 1)
+            day = point.first_day()
             text = (format_skeleton("yMMMM", day, locale=self.locale) if with_year
                     else babel_format_date(day, "LLLL", locale=self.locale))
         else:
-            day = datetime.date(point.year, point.month, point.day)
+            day = point.first_day()
             text = (babel_format_date(day, "long", locale=self.locale) if with_year
                     else babel_format_date(day, "d MMMM", locale=self.locale))
             if self.lang == "fr" and point.day == 1:

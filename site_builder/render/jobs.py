@@ -65,7 +65,8 @@ def render_job(renderer: Renderer, job: Job, recorder: Recorder = NO_RECORDER, i
         key, lang = job.args
         return rendered_chunks(lambda: renderer.render_chunks(key, lang, site, items))
     if job.kind == "image":
-        return [renderer.render_share_image(*job.args, site)]
+        key, lang = job.args
+        return [renderer.render_share_image(key, lang, site)]
     if job.kind == "bilingual":
         key, lang = job.args
         return rendered_chunks(lambda: BilingualRenderer(renderer).render(key, lang, site))
@@ -74,7 +75,8 @@ def render_job(renderer: Renderer, job: Job, recorder: Recorder = NO_RECORDER, i
     if job.kind == "alias":
         return rendered_chunks(lambda: render_alias(renderer, site, *job.args))
     if job.kind == "export":
-        return export_chunks(site.library, site.base_url, *job.args, kept=items)
+        name, form, dataset_id = job.args
+        return export_chunks(site.library, site.base_url, name, form, dataset_id, kept=items)
     if job.kind == "sitemap":  # every page but print views, former addresses and short links
         return [sitemap(page_keys(site), site.base_url, LANGUAGES).encode("utf-8")]
     if job.kind == "feed":

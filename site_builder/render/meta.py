@@ -9,11 +9,12 @@ from the same data as the page, so they never say more than it does.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from ..core.dates import DatePoint, FuzzyDate
+from ..core.kinds import PAGE_KINDS
 from .exports import FOLDER, dataset_csv_path
 from .i18n import N_
 from ..content.markdown import plain_text
@@ -25,20 +26,13 @@ from .urls import ENTRY_KINDS, PageKey, absolute
 DESCRIPTION_LENGTH = 160  # what search engines show of a description, about
 SHARE_IMAGE = "share.png"  # beside each page's index.html
 OG_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
-SECTION_TITLES = {
-    "home": N_("Home"), "about": N_("About"), "search": N_("Search"), "event": N_("Timeline"),
-    "equipment": N_("Equipment"), "actor": N_("Actors"), "source": N_("Sources and notes"), "theme": N_("Themes"),
-    "dataset": N_("Data"),
+SECTION_TITLES: dict[str, str] = {
+    "home": N_("Home"), "about": N_("About"), "search": N_("Search"), **{kind.id: kind.title for kind in PAGE_KINDS},
 }
-SECTION_DESCRIPTIONS = {
+SECTION_DESCRIPTIONS: dict[str, str] = {
     "about": N_("How this site was made: its sources, its method and its limits."),
     "search": N_("Search every event, equipment item, actor, source, theme and dataset of the site."),
-    "event": N_("Every dated event and arms order, year by year, with its sources."),
-    "equipment": N_("The equipment, by category, with the orders of each item: buyer, quantity, years."),
-    "actor": N_("The states, companies, organisations and people of the site, by kind."),
-    "source": N_("The bibliography of the site and every footnote, with the document it comes from."),
-    "theme": N_("The themes of the site, each with its events and entries."),
-    "dataset": N_("The figures behind the charts, and every table of the site to download as CSV or JSON."),
+    **{kind.id: kind.description for kind in PAGE_KINDS},
 }
 ACTOR_TYPES = {"state": "Country", "company": "Organization", "organisation": "Organization", "person": "Person"}
 SOURCE_TYPES = {"article": "ScholarlyArticle", "report": "Report", "book": "Book", "chapter": "Chapter",
@@ -79,6 +73,19 @@ class PageMeta:
     lang: str
     other: str
     path: str
+
+    if TYPE_CHECKING:  # the view's helpers it uses, for the type checker (views.PageView defines them)
+        @property
+        def canonical(self) -> str: ...
+        def _(self, message: str) -> str: ...
+        def text(self, value: Any) -> str: ...
+        def name(self, kind: str, entry: Any) -> str: ...
+        def name_of(self, kind: str, id: str) -> str: ...
+        def source_label(self, source: Any) -> str: ...
+        def date_text(self, value: FuzzyDate | None) -> str: ...
+        def kind_label(self, kind: str, plural: bool = False) -> str: ...
+        def category_label(self, category: str) -> str: ...
+        def source_kind_label(self, kind: str) -> str: ...
 
     # -- what the page is ---------------------------------------------------------
     @property

@@ -13,21 +13,39 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
 from .permalinks import redirects_file, short_path
-from .renderer import LANGUAGES, Renderer
+from ..core.kinds import LANGUAGES
+from .renderer import Renderer
 from .urls import ENTRY_KINDS, PageKey, absolute, relative
 from .views import PageView, SiteContext
 
 REDIRECTS_FILE = "_redirects"
 
 
-def alias_pages(library: Any) -> list[tuple[str, str, str, str]]:
-    """(kind, former id, live id, language) of every redirect page."""
-    return [(kind, old, new, lang) for (kind, old), new in sorted(library.aliases.items())
+class AliasPage(NamedTuple):
+    """A redirect page: a former id of an entry, in one language."""
+
+    kind: str
+    old: str  # the former id
+    new: str  # the live id
+    lang: str
+
+
+class ShortLink(NamedTuple):
+    """A short link page, `e/<kind>/<id>/`."""
+
+    kind: str
+    entry_id: str  # the live id
+    id: str  # the id in the link: the live id or a former one
+
+
+def alias_pages(library: Any) -> list[AliasPage]:
+    """Every redirect page."""
+    return [AliasPage(kind, old, new, lang) for (kind, old), new in sorted(library.aliases.items())
             if kind in ENTRY_KINDS for lang in LANGUAGES]
 
 
@@ -40,9 +58,9 @@ def render_alias(renderer: Renderer, site: SiteContext, kind: str, old: str, new
         canonical=absolute(site.base_url, new_key.path(lang)))
 
 
-def short_pages(library: Any) -> list[tuple[str, str, str]]:
-    """(kind, live id, id in the short link) of every short link page: one per id and former id."""
-    return [(kind, entry.id, id) for kind in ENTRY_KINDS for entry in library.all(kind) for id in (entry.id, *entry.aliases)]
+def short_pages(library: Any) -> list[ShortLink]:
+    """Every short link page: one per id and former id."""
+    return [ShortLink(kind, entry.id, id) for kind in ENTRY_KINDS for entry in library.all(kind) for id in (entry.id, *entry.aliases)]
 
 
 def render_short(renderer: Renderer, site: SiteContext, kind: str, entry_id: str, id: str) -> str:
@@ -58,7 +76,8 @@ def render_short(renderer: Renderer, site: SiteContext, kind: str, entry_id: str
 
 def redirect_rules(site: SiteContext) -> bytes:
     """The `_redirects` file: each former address to the live one, for hosts that read it."""
-    rules = [(PageKey(kind, old).path(lang), PageKey(kind, new).path(lang)) for kind, old, new, lang in alias_pages(site.library)]
+    rules = [(PageKey(page.kind, page.old).path(page.lang), PageKey(page.kind, page.new).path(page.lang))
+             for page in alias_pages(site.library)]
     return redirects_file(rules, site.base_url).encode("utf-8")
 
 

@@ -20,12 +20,14 @@ from markupsafe import Markup
 from .exports import EXPORTS, orders_per_year
 from .i18n import Formatter, load_translations
 from .share_image import ImageCache
+from ..content.library import natural_key
+from ..content.models import Actor
 from ..core.errors import TemplateFailure
+from ..core.kinds import KIND, LANGUAGES, NAVIGATION
 from ..core.typography import french_spacing
 from .urls import ENTRY_KINDS, PageKey
 from .views import PageView, SiteContext, sort_text
 
-LANGUAGES = ("fr", "en")
 TEMPLATES = {
     "home": "home.html", "about": "about.html", "search": "search.html", "not-found": "404.html",
     "event": ("timeline.html", "event.html"), "equipment": ("equipment_index.html", "equipment.html"),
@@ -170,9 +172,10 @@ class Renderer:
             )
             env.context_class = _Context
             gettext, ngettext = _typographic_gettext(translations, lang)
-            env.install_gettext_callables(gettext, ngettext, newstyle=True)
+            env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]  # (added by the i18n extension)
             env.globals["_"] = env.globals["gettext"] = _fast_gettext(gettext)
             env.globals["cached"] = _cached_fragment
+            env.globals.update(navigation=NAVIGATION, kinds=KIND)  # core/kinds.py: the sections and their labels
             env.fragment_memo, env.cache_fragments = {}, cache_fragments  # type: ignore[attr-defined]
             environments[lang] = env
             formatters[lang] = Formatter(lang, translations)
@@ -245,16 +248,17 @@ def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, An
                 "orders": order_items(lib)}
     if kind == "actor":
         order = ("state", "organisation", "company", "person")
-        groups = defaultdict(list)
+        actors: dict[str, list[Actor]] = defaultdict(list)
         for actor in lib.all("actor"):
-            groups[actor.kind].append(actor)
-        return {"groups": [(k, sorted(groups[k], key=lambda a: sort_text(page.text(a.name)))) for k in order if groups[k]]}
+            actors[actor.kind].append(actor)
+        return {"groups": [(k, sorted(actors[k], key=lambda a: sort_text(page.text(a.name)))) for k in order if actors[k]]}
     if kind == "source":
         sources = sorted(lib.all("source"), key=lambda s: sort_text(page.source_label(s)))
         documents, document_of = defaultdict(list), lib.note_documents
         for note in lib.all("note"):
             documents[document_of.get(note.id) or ""].append(note)
-        return {"sources": sources, "documents": [(doc, _natural(notes)) for doc, notes in sorted(documents.items())]}
+        return {"sources": sources, "documents": [(doc, sorted(notes, key=lambda note: natural_key(note.id)))
+                                                  for doc, notes in sorted(documents.items())]}
     if kind == "theme":
         return {"themes": sorted(lib.all("theme"), key=lambda t: sort_text(page.text(t.title)))}
     if kind == "dataset":
@@ -330,10 +334,3 @@ def by_year(items: list[TimelineItem]) -> list[tuple[int, list[TimelineItem]]]:
         groups[item.year].append(item)
     return sorted(groups.items())
 
-
-def _natural(notes: list[Any]) -> list[Any]:
-    """Notes in their printed order: 'x-2' before 'x-10'."""
-    def key(note: Any) -> tuple:
-        head, _, tail = note.id.rpartition("-")
-        return (head, int(tail)) if tail.isdigit() else (note.id, 0)
-    return sorted(notes, key=key)

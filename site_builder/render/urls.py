@@ -9,21 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Mapping
 
-# Section names are part of published URLs: they are a contract with every
-# reader who bookmarked or cited a page, so they live here and not in the
-# translation catalogs, where a wording change could move pages.
-SECTIONS: dict[str, dict[str, str]] = {
-    "event": {"fr": "chronologie", "en": "timeline"},
-    "equipment": {"fr": "equipements", "en": "equipment"},
-    "actor": {"fr": "acteurs", "en": "actors"},
-    "source": {"fr": "sources", "en": "sources"},
-    "theme": {"fr": "themes", "en": "themes"},
-    "dataset": {"fr": "donnees", "en": "data"},
+from ..core.kinds import PAGE_KIND_IDS, PAGE_KINDS
+
+# Section names are part of published URLs (see core/kinds.py): the kinds' sections,
+# and those of the site's own pages.
+SECTIONS: dict[str, Mapping[str, str]] = {
+    **{kind.id: kind.sections for kind in PAGE_KINDS if kind.sections is not None},
     "about": {"fr": "a-propos", "en": "about"},
     "search": {"fr": "recherche", "en": "search"},
 }
-ENTRY_KINDS = ("event", "equipment", "actor", "source", "theme", "dataset")
+ENTRY_KINDS = PAGE_KIND_IDS  # the kinds whose entries have pages
 
 
 @dataclass(frozen=True, order=True)

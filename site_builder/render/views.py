@@ -24,6 +24,7 @@ from .pictures import heat_map, timeline_overview
 from .citation import Citation, CitedPage, cite
 from .reference import Document, reference
 from ..core.dates import FuzzyDate
+from ..core.kinds import BACKLINK_ORDER, KINDS, LANGUAGES
 from .exports import dataset_csv_path
 from .i18n import N_, OTHER, Formatter
 from ..content.library import Library
@@ -36,15 +37,7 @@ from .permalinks import BilingualKey, short_path
 from ..core.typography import for_language
 from .urls import ENTRY_KINDS, PageKey, absolute, relative
 
-KIND_LABELS = {
-    "event": (N_("Event"), N_("Timeline events")),
-    "equipment": (N_("Equipment"), N_("Equipment")),
-    "actor": (N_("Actor"), N_("Actors")),
-    "source": (N_("Source"), N_("Sources")),
-    "theme": (N_("Theme"), N_("Themes")),
-    "dataset": (N_("Dataset"), N_("Data")),
-    "note": (N_("Note"), N_("Notes")),
-}
+KIND_LABELS: dict[str, tuple[str, str]] = {kind.id: (kind.singular, kind.plural) for kind in KINDS}  # msgids
 CATEGORY_LABELS = {
     "air-defence": N_("Air defence"), "drone": N_("Drones"), "loitering-munition": N_("Loitering munitions"),
     "missile": N_("Missiles"), "rocket-artillery": N_("Rocket artillery"), "artillery": N_("Artillery"),
@@ -194,7 +187,7 @@ class PageView(PageMeta):
 
     @property
     def alternates(self) -> list[tuple[str, str]]:
-        return [(lang, absolute(self.site.base_url, self.key.path(lang))) for lang in ("fr", "en")] + [
+        return [(lang, absolute(self.site.base_url, self.key.path(lang))) for lang in LANGUAGES] + [
             ("x-default", absolute(self.site.base_url, ""))]
 
     # -- text -------------------------------------------------------------------
@@ -346,7 +339,7 @@ class PageView(PageMeta):
     def figure_link_name(self, figure: Figure) -> str:
         """The name of the entry a figure's "Read more" leads to (said to assistive
         technology, so the link means something out of context)."""
-        kind, _, id = figure.link.partition(":")
+        kind, _, id = (figure.link or "").partition(":")  # (asked only for figures with a link)
         return self.name_of(kind, self.site.library.canonical(kind, id))
 
     def cite_notes(self, note_ids: list[str]) -> Markup:
@@ -535,18 +528,17 @@ class PageView(PageMeta):
         """Events whose `field_name` (themes, actors, equipment) lists `id`, in date order."""
         return self.site.library.events_with(field_name, id)
 
-    def backlinks(self, kind: str, id: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    def backlinks(self, kind: str, id: str) -> list[tuple[str, list[tuple[Markup, str]]]]:
         """What links here, grouped by kind: [(group label, [(name, url)])]."""
-        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        groups: dict[str, list[tuple[Markup, str]]] = defaultdict(list)
         for other_kind, other_id in self.site.links.links_to((kind, id)):
             if other_kind == "note":
                 continue  # a source's notes are listed on its own page
             # not through url(): 'what links here' is navigation, hidden in print, not in the printed links
             groups[other_kind].append((self.name_html(other_kind, other_id),
                                        self.url_to(PageKey(other_kind, other_id).path(self.lang))))
-        order = ("event", "equipment", "actor", "dataset", "theme", "source")
         return [(self.kind_label(k, plural=True), sorted(groups[k], key=lambda item: sort_text(item[0].striptags())))
-                for k in order if groups.get(k)]
+                for k in BACKLINK_ORDER if groups.get(k)]
 
     # -- lasting links, citation, print (see citation.py, permalinks.py) ------------
     def short_url(self, kind: str, id: str, relative_to_page: bool = False) -> str:
