@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import run  # noqa: E402  (the edit, shared with the command-line scenarios)
-from site_builder.build.pipeline import BuildConfig, BuildMemory, build  # noqa: E402
+from site_builder.building.pipeline import BuildConfig, BuildMemory, build  # noqa: E402
 
 # Words not in the generator's vocabulary, and not EDIT_WORD (already written by edit-one):
 # each edit must change the file, or the build would have nothing to do.

@@ -8,7 +8,7 @@ import dataclasses
 from pathlib import Path
 from typing import Callable
 
-from site_builder.build.write import new_staging, publish, put_file, removed_on_failure
+from site_builder.building.write import new_staging, publish, put_file, removed_on_failure
 
 from site_builder.render.jobs import render_job, site_jobs
 from site_builder.render.renderer import Renderer

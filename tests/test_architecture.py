@@ -3,7 +3,7 @@
     core/      the vocabulary every layer shares: errors, positions, dates, typography, kinds
     content/   files to a checked, resolved library (YAML, models, loading, links, prose)
     render/    the library to pages, in memory (views, templates' helpers, exports, pictures)
-    build/     a build: read, plan, render on every core, write, publish, remember
+    building/  a build: read, plan, render on every core, write, publish, remember
     commands/  what the user runs (cli, serve, status, new, init)
 
 A module imports only its own folder and the folders below it, and a folder's modules
@@ -16,10 +16,10 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "site_builder"
-FLOORS = ["core", "content", "render", "build", "commands"]  # bottom to top
+FLOORS = ["core", "content", "render", "building", "commands"]  # bottom to top
 # The incremental layer: what one build remembers for the next. Rendering never
 # knows about it: a page reports what it reads to a recorder it is given.
-INCREMENTAL = {"build.cache", "build.state", "build.memo", "build.dependencies", "build.fragments"}
+INCREMENTAL = {"building.cache", "building.state", "building.memo", "building.dependencies", "building.fragments"}
 
 
 def _modules() -> dict[str, Path]:
@@ -89,13 +89,13 @@ def test_no_loops_within_a_folder():
 
 def test_only_the_build_knows_the_incremental_layer():
     wrong = [f"{name} imports {imported}" for name, path in _modules().items()
-             for imported in _imports(name, path) if imported in INCREMENTAL and not name.startswith("build.")]
+             for imported in _imports(name, path) if imported in INCREMENTAL and not name.startswith("building.")]
     assert not wrong, wrong
 
 
 def test_imports_name_real_modules():
     """The rules above mean something only if every import was understood."""
-    modules = set(_modules()) | {"core", "content", "render", "build", "commands"}
+    modules = set(_modules()) | {"core", "content", "render", "building", "commands"}
     unknown = [f"{name} imports {imported}" for name, path in _modules().items()
                for imported in _imports(name, path) if imported not in modules]
     assert not unknown, unknown

@@ -101,8 +101,8 @@ def test_tricky_strings_are_quoted(generator_module):
 def test_check_reads_on_every_core_and_reports_exactly_what_one_core_reports(tmp_path):
     """`site-builder check` reads files in worker processes, as a build does, once there
     are enough of them (reading.MIN_FILES_PER_WORKER): the same problems, in the same order."""
-    from site_builder.build.pipeline import ContentError, check
-    from site_builder.build.reading import MIN_FILES_PER_WORKER
+    from site_builder.building.pipeline import ContentError, check
+    from site_builder.building.reading import MIN_FILES_PER_WORKER
     content = tmp_path / "content"
     assert _generate(content, entries=400).returncode == 0
     assert len(list(content.rglob("*.yaml"))) >= 2 * MIN_FILES_PER_WORKER

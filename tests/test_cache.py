@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import cache
-from site_builder.build.memory import CachePaths
+from site_builder.building import cache
+from site_builder.building.memory import CachePaths
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -337,7 +337,7 @@ def test_library_versions_are_those_importlib_metadata_reports():
 def test_the_record_lists_every_file_of_a_site_with_its_search_index(site_copy, tmp_path):
     """The record is taken from the files the build knows (and the search bundle's
     folder, walked), not by listing the site: it must still cover every file."""
-    from site_builder.build.pipeline import BuildConfig, build
+    from site_builder.building.pipeline import BuildConfig, build
 
     out = tmp_path / "build"
     build(BuildConfig(content=site_copy, out=out, templates=TEMPLATES, search=True, jobs=1))

@@ -16,7 +16,7 @@ import pytest
 from html_tools import parse_page, resolve
 from site_builder.render.charts import bar_chart, nice_ticks
 from site_builder.render.exports import EXPORTS, export_chunks, export_paths, neutralise
-from site_builder.build.pipeline import check
+from site_builder.building.pipeline import check
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"

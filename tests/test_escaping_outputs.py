@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 import pytest
 
 from site_builder.commands.cli import main
-from site_builder.build.pipeline import check
+from site_builder.building.pipeline import check
 from site_in_memory import render_site
 
 TESTS = Path(__file__).parent

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build.write import recover
+from site_builder.building.write import recover
 from site_in_memory import write_site
 
 TESTS = Path(__file__).parent

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from site_builder.core.errors import ContentError
-from site_builder.build.pipeline import check
+from site_builder.building.pipeline import check
 from site_builder.content.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_file
 
 JANE = """\

@@ -35,7 +35,7 @@ from hypothesis.control import currently_in_test_context
 from hypothesis import strategies as st
 
 from site_builder.core.errors import ContentError
-from site_builder.build.pipeline import check
+from site_builder.building.pipeline import check
 from site_in_memory import render_site
 from site_builder.content.yaml_source import load_file
 

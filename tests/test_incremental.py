@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build.cache import load_record
-from site_builder.build.memory import CachePaths
-from site_builder.build.pipeline import BuildConfig, BuildMemory, build as build_site
+from site_builder.building.cache import load_record
+from site_builder.building.memory import CachePaths
+from site_builder.building.pipeline import BuildConfig, BuildMemory, build as build_site
 from site_builder.content.loading import content_files
-from site_builder.build.fragments import store_file
-from site_builder.build.memo import HEADER_SIZE, MemoFile
-from site_builder.build.state import load_state as load_state_file
+from site_builder.building.fragments import store_file
+from site_builder.building.memo import HEADER_SIZE, MemoFile
+from site_builder.building.state import load_state as load_state_file
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -321,7 +321,7 @@ def test_an_edit_does_not_read_unchanged_content_files_again(site, monkeypatch):
 def test_a_state_from_another_python_or_library_version_is_not_trusted(site, tmp_path, monkeypatch):
     """The memo holds pickled models and marshal data, which only the versions that
     wrote them can be trusted to read back: after an upgrade, a full build."""
-    from site_builder.build import state as state_module
+    from site_builder.building import state as state_module
 
     content, out = site
     monkeypatch.setattr(state_module, "runtime_key", lambda: "Python 9.9, pydantic 99")
@@ -339,7 +339,7 @@ def test_a_changed_model_class_is_a_new_runtime(tmp_path, monkeypatch):
     first page that read it). The classes' code is part of the runtime key."""
     import shutil
 
-    from site_builder.build import state as state_module
+    from site_builder.building import state as state_module
 
     package = tmp_path / "site_builder"
     shutil.copytree(state_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "geodata"))
@@ -400,9 +400,9 @@ def test_every_recorded_answer_is_what_the_library_answers_now(site):
     """What a page recorded while it was rendered (dependencies.RecordingLibrary) must be
     what `dependencies.answer` computes for the same content; else unchanged content
     would make pages look stale, or, worse, changed content look unchanged."""
-    from site_builder.build.dependencies import unfrozen
+    from site_builder.building.dependencies import unfrozen
     from site_builder.content.observed import answer
-    from site_builder.build.pipeline import check
+    from site_builder.building.pipeline import check
 
     content, out = site
     state = load_state(out)
@@ -487,7 +487,7 @@ def test_the_build_pauses_the_garbage_collector_but_workers_collect(site, monkey
     of a one-edit build at 5,000 entries). Workers render pages, which do make garbage."""
     import gc
 
-    from site_builder.build import parallel, reading
+    from site_builder.building import parallel, reading
     content, out = site
     seen = []
     edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from site_builder.render.jobs import render_job, site_jobs
-from site_builder.build.pipeline import check
+from site_builder.building.pipeline import check
 from site_builder.render.renderer import Renderer
 
 ROOT = Path(__file__).parent.parent

@@ -180,7 +180,7 @@ def test_a_broken_template_is_shown_not_a_crash(site_copy: Path, templates_dir: 
     says which template and line, and keeps watching (it must not report a crash)."""
     import io
 
-    from site_builder.build.pipeline import BuildConfig
+    from site_builder.building.pipeline import BuildConfig
     from site_builder.commands.serve import build_once
 
     broken = tmp_path / "templates"

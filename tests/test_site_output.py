@@ -210,8 +210,8 @@ def test_no_search_option_skips_the_index(tmp_path, minimal_site, run_cli):
 
 
 def test_failed_search_index_leaves_previous_site(tmp_path):
-    from site_builder.build.search import index_site
-    from site_builder.build.write import OutputError
+    from site_builder.building.search import index_site
+    from site_builder.building.write import OutputError
     from site_in_memory import write_site
 
     out = tmp_path / "build"

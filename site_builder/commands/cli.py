@@ -18,7 +18,7 @@ from ..core.kinds import KIND_IDS
 
 # The other modules are imported where they are used: loading pydantic, Jinja and
 # Babel takes a few tenths of a second, which a build with nothing to do skips
-# (build/pipeline.py loads them only once it knows there is something to do).
+# (building/pipeline.py loads them only once it knows there is something to do).
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -178,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Created {path}: fill in both languages and cite a source, then run site-builder check.")
         return 0
-    from ..build.pipeline import BuildConfig, build, check
-    from ..build.write import OutputError
+    from ..building.pipeline import BuildConfig, build, check
+    from ..building.write import OutputError
     if args.command == "serve":
         from .serve import serve
         return serve(BuildConfig(args.content, args.out, args.templates, search=args.search), args.port)

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 import watchfiles
 
 from ..core.errors import ContentError, Problem, TemplateFailure, as_seen_from
-from ..build.pipeline import BuildConfig, BuildMemory, build
-from ..build.write import OutputError
+from ..building.pipeline import BuildConfig, BuildMemory, build
+from ..building.write import OutputError
 
 HOST = "127.0.0.1"
 RELOAD_PATH = "/__reload"

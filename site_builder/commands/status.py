@@ -99,8 +99,8 @@ def text_hash(text: str) -> str:
 def _load(content: Path) -> tuple[Library, list[Problem]]:
     """The content as `check` and `build` read it (every file validated on its own),
     before references are resolved: the report is made even when some are broken."""
-    from ..build.config import available_cores
-    from ..build.steps import read
+    from ..building.config import available_cores
+    from ..building.steps import read
     result = read(content, available_cores(), lambda _: None)
     library = Library.from_loaded(result.content)
     return library, result.problems + check_aliases(library)
