@@ -138,7 +138,7 @@ def frozen_heap(already: bool = False) -> Iterator[None]:
     scans would otherwise walk the whole library again and again while pages are
     rendered, and touching every object copies the memory workers share with the parent.
     (`already`: a long-running process froze its heap between builds, see
-    pipeline.Session.settle; it is left as it is, unfreezing here would undo that.)"""
+    memory.BuildMemory.settle; it is left as it is, unfreezing here would undo that.)"""
     if already:
         yield
         return

@@ -6,7 +6,7 @@ with the answer it got (`Recorder.asked`: which events involve this actor, what 
 here, does this id exist, which entries of a kind there are...). Rendering does not
 care who listens: by default nobody (`NO_RECORDER`); an incremental build records
 what each page read, to render it again only when one of those reads would now give
-something else (build/dependencies.py). `answer` asks a recorded question again.
+something else (building/dependencies.py). `answer` asks a recorded question again.
 """
 from __future__ import annotations
 

@@ -327,7 +327,7 @@ def export_paths(library: Any) -> list[tuple[str, tuple[str, str, str]]]:
 
 
 class KeptLines(Protocol):
-    """Where a download file's lines may be kept between builds (build/fragments.py):
+    """Where a download file's lines may be kept between builds (building/fragments.py):
     `line` returns the row's line, kept or made with `make`; `save` once all are made."""
 
     def line(self, row: Row, make: Callable[[Row], bytes]) -> bytes: ...
