@@ -52,22 +52,22 @@ def atom_feed(renderer: Renderer, site: SiteContext, lang: str) -> bytes:
     base = site.base_url
     entries = dated_entries(site)
     updated = _timestamp(entries[0][1].updated or entries[0][1].added) if entries else "1970-01-01T00:00:00Z"
-    title = home._(FEED_TITLE) % {"site": home.text(settings.title)}
+    title = home.words._(FEED_TITLE) % {"site": home.words.text(settings.title)}
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">',
         f"  <id>{escape(absolute(base, feed_path(lang)))}</id>",
         f"  <title>{escape(title)}</title>",
-        f"  <subtitle>{escape(home.text(settings.tagline))}</subtitle>",
+        f"  <subtitle>{escape(home.words.text(settings.tagline))}</subtitle>",
         f"  <updated>{updated}</updated>",
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(absolute(base, feed_path(lang)))}/>',
         f'  <link rel="alternate" type="text/html" hreflang="{lang}" href={quoteattr(absolute(base, f"{lang}/"))}/>',
     ]
     lines += [f'  <link rel="alternate" type="application/atom+xml" hreflang="{other}" '
               f'href={quoteattr(absolute(base, feed_path(other)))}/>' for other in LANGUAGES if other != lang]
-    lines += [f"  <author><name>{escape(home.text(settings.author))}</name>"
+    lines += [f"  <author><name>{escape(home.words.text(settings.author))}</name>"
               f"<uri>{escape(absolute(base, ''))}</uri></author>",
-              f"  <rights>{escape(home.text(settings.licence))}</rights>",
+              f"  <rights>{escape(home.words.text(settings.licence))}</rights>",
               "  <generator>site-builder</generator>",
               f"  <icon>{escape(absolute(base, 'assets/icon-192.png'))}</icon>"]
     for kind, entry in entries:
@@ -83,7 +83,7 @@ def atom_feed(renderer: Renderer, site: SiteContext, lang: str) -> bytes:
         if entry.added:
             lines.append(f"    <published>{_timestamp(entry.added)}</published>")
         lines += [f"    <summary>{escape(page.description())}</summary>",
-                  f"    <category term={quoteattr(kind)} label={quoteattr(page.kind_label(kind))}/>",
+                  f"    <category term={quoteattr(kind)} label={quoteattr(page.words.kind_label(kind))}/>",
                   "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -22,6 +22,7 @@ from .permalinks import short_path
 from .qr import qr_svg
 from .share_image import HEIGHT, WIDTH, ShareCard
 from .urls import ENTRY_KINDS, PageKey, absolute
+from .words import Words
 
 DESCRIPTION_LENGTH = 160  # what search engines show of a description, about
 SHARE_IMAGE = "share.png"  # beside each page's index.html
@@ -65,8 +66,8 @@ def json_ld_markup(data: dict[str, Any]) -> Markup:
 
 class PageMeta:
     """Mixed into PageView: description, OpenGraph, share card and JSON-LD of the page.
-    It uses the view's attributes (`site`, `key`, `lang`, `other`, `canonical`) and its
-    text helpers (`text`, `_`, `name`, `name_of`, `kind_label`, `date_text`...)."""
+    It uses the view's attributes (`site`, `key`, `lang`, `other`, `canonical`, `name_of`)
+    and the words of its language (`words.text`, `words._`, `words.kind_label`...)."""
 
     site: Any
     key: Any
@@ -74,18 +75,12 @@ class PageMeta:
     other: str
     path: str
 
+    words: Words  # what the page says in its language (words.py)
+
     if TYPE_CHECKING:  # the view's helpers it uses, for the type checker (views.PageView defines them)
         @property
         def canonical(self) -> str: ...
-        def _(self, message: str) -> str: ...
-        def text(self, value: Any) -> str: ...
-        def name(self, kind: str, entry: Any) -> str: ...
         def name_of(self, kind: str, id: str) -> str: ...
-        def source_label(self, source: Any) -> str: ...
-        def date_text(self, value: FuzzyDate | None) -> str: ...
-        def kind_label(self, kind: str, plural: bool = False) -> str: ...
-        def category_label(self, category: str) -> str: ...
-        def source_kind_label(self, kind: str) -> str: ...
 
     # -- what the page is ---------------------------------------------------------
     @property
@@ -101,10 +96,10 @@ class PageMeta:
     def page_title(self) -> str:
         entry = self._entry()
         if entry is not None:
-            return self.name(self.key.kind, entry) if self.key.kind != "source" else entry.title
+            return self.words.name(self.key.kind, entry) if self.key.kind != "source" else entry.title
         if self.key.kind == "home":
-            return self.text(self.site.library.site.title)
-        return self._(SECTION_TITLES.get(self.key.kind, "Home"))
+            return self.words.text(self.site.library.site.title)
+        return self.words._(SECTION_TITLES.get(self.key.kind, "Home"))
 
     def description(self) -> str:
         """The page's description in plain text: its entry's summary (or description),
@@ -118,27 +113,27 @@ class PageMeta:
         if prose is not None:
             text = plain_text(self.site.parser.compiled_text(getattr(prose, self.lang), self.lang))
         elif entry is not None and hasattr(entry, "language"):  # a source without a description: what it is
-            text = f"{self.source_kind_label(entry.kind)}: {self.source_label(entry)}"
+            text = f"{self.words.source_kind_label(entry.kind)}: {self.words.source_label(entry)}"
         elif self.key.kind in SECTION_DESCRIPTIONS:
-            text = self._(SECTION_DESCRIPTIONS[self.key.kind])
+            text = self.words._(SECTION_DESCRIPTIONS[self.key.kind])
         else:
-            text = self.text(site.tagline)
+            text = self.words.text(site.tagline)
         return shorten(text)
 
     def kicker(self) -> str:
         """What the page is, for the share picture: 'Event · 15 March 2021', 'Actor · State'."""
         entry, kind = self._entry(), self.key.kind
         if entry is None:  # a section: its title says it all (the site's name is at the foot)
-            return self._("Home") if kind == "home" else ""
-        label = self.kind_label(kind)
-        detail = {"event": lambda: self.date_text(entry.date),
-                  "equipment": lambda: self.category_label(entry.category),
-                  "source": lambda: self.source_kind_label(entry.kind),
-                  "actor": lambda: self._(ACTOR_KIND_SINGULAR[entry.kind])}.get(kind)
+            return self.words._("Home") if kind == "home" else ""
+        label = self.words.kind_label(kind)
+        detail = {"event": lambda: self.words.date_text(entry.date),
+                  "equipment": lambda: self.words.category_label(entry.category),
+                  "source": lambda: self.words.source_kind_label(entry.kind),
+                  "actor": lambda: self.words._(ACTOR_KIND_SINGULAR[entry.kind])}.get(kind)
         return f"{label} · {detail()}" if detail else label
 
     def share_card(self) -> ShareCard:
-        return ShareCard(self.kicker(), self.page_title(), self.text(self.site.library.site.title))
+        return ShareCard(self.kicker(), self.page_title(), self.words.text(self.site.library.site.title))
 
     def short_link(self) -> str:
         """The entry's language-neutral short link, absolute (for print and QR codes)."""
@@ -146,7 +141,7 @@ class PageMeta:
 
     def qr_code(self) -> Markup:
         """The QR code of the entry's short link, for printed pages (print and bilingual views)."""
-        return qr_svg(self.short_link(), self._("QR code of the short link %(url)s") % {"url": self.short_link()})
+        return qr_svg(self.short_link(), self.words._("QR code of the short link %(url)s") % {"url": self.short_link()})
 
     # -- OpenGraph and Twitter ----------------------------------------------------
     @property
@@ -166,7 +161,7 @@ class PageMeta:
         tags = [("og:type", "article" if entry is not None else "website"),
                 ("og:title", self.page_title()), ("og:description", self.description()),
                 ("og:url", self.canonical),
-                ("og:site_name", self.text(self.site.library.site.title)),
+                ("og:site_name", self.words.text(self.site.library.site.title)),
                 ("og:locale", OG_LOCALES[self.lang]), ("og:locale:alternate", OG_LOCALES[self.other]),
                 ("og:image", image["url"]), ("og:image:type", image["type"]),
                 ("og:image:width", str(image["width"])), ("og:image:height", str(image["height"])),
@@ -185,9 +180,9 @@ class PageMeta:
         return absolute(self.site.base_url, PageKey(kind, id).path(lang or self.lang))
 
     def breadcrumb_list(self) -> dict[str, Any]:
-        trail = [(self._("Home"), self._absolute("home"))]
+        trail = [(self.words._("Home"), self._absolute("home"))]
         if self.key.kind != "home":
-            trail.append((self._(SECTION_TITLES[self.key.kind]), self._absolute(self.key.kind)))
+            trail.append((self.words._(SECTION_TITLES[self.key.kind]), self._absolute(self.key.kind)))
         if self.key.id:
             trail.append((self.page_title(), self.canonical))
         return {"@type": "BreadcrumbList", "itemListElement": [
@@ -197,12 +192,12 @@ class PageMeta:
     def _ref(self, kind: str, id: str) -> dict[str, Any]:
         """A short node for a related actor: its type, name and page."""
         actor = self.site.library.get(kind, id)
-        return {"@type": ACTOR_TYPES[actor.kind], "name": self.text(actor.name),
+        return {"@type": ACTOR_TYPES[actor.kind], "name": self.words.text(actor.name),
                 "url": self._absolute(kind, actor.id)}
 
     def _publisher(self) -> dict[str, Any]:
         site = self.site.library.site
-        return {"@type": "Organization", "name": self.text(site.author), "url": absolute(self.site.base_url, "")}
+        return {"@type": "Organization", "name": self.words.text(site.author), "url": absolute(self.site.base_url, "")}
 
     def json_ld(self) -> Markup:
         graph = [node for node in (self._main_node(), self.breadcrumb_list()) if node]
@@ -235,7 +230,7 @@ class PageMeta:
                 node["nationality"] = self._ref("actor", entry.country)
             return node
         if kind == "equipment":
-            node = {"@type": "Product", **common, "category": self.category_label(entry.category)}
+            node = {"@type": "Product", **common, "category": self.words.category_label(entry.category)}
             if entry.manufacturers:
                 node["manufacturer"] = [self._ref("actor", maker) for maker in entry.manufacturers]
             if entry.country:
@@ -245,8 +240,8 @@ class PageMeta:
         if kind == "dataset":
             periods = [point.period for point in entry.points]
             node = {"@type": "Dataset", **common, "inLanguage": self.lang, "isAccessibleForFree": True,
-                    "creator": self._publisher(), "license": self.text(site.licence),
-                    "variableMeasured": self.text(entry.series_label),
+                    "creator": self._publisher(), "license": self.words.text(site.licence),
+                    "variableMeasured": self.words.text(entry.series_label),
                     "temporalCoverage": f"{iso_date(min(periods, key=FuzzyDate.sort_key))}/"
                                         f"{iso_date(max(periods, key=FuzzyDate.sort_key))}",
                     "distribution": [

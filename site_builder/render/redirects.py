@@ -53,7 +53,7 @@ def render_alias(renderer: Renderer, site: SiteContext, kind: str, old: str, new
     entry, old_key, new_key = site.library.get(kind, new), PageKey(kind, old), PageKey(kind, new)
     page = PageView(site, old_key, lang, renderer.formatters[lang])
     return _template(renderer, lang, "redirect.html").render(
-        page=page, site=site.library.site, title=page.name(kind, entry),
+        page=page, site=site.library.site, title=page.words.name(kind, entry),
         target=relative(old_key.path(lang), new_key.path(lang)),
         canonical=absolute(site.base_url, new_key.path(lang)))
 
@@ -68,7 +68,7 @@ def render_short(renderer: Renderer, site: SiteContext, kind: str, entry_id: str
     views = {lang: PageView(site, PageKey(kind, entry.id), lang, renderer.formatters[lang]) for lang in LANGUAGES}
     path = short_path(kind, id)
     return _template(renderer, "fr", "shortlink.html").render(
-        views=views, site=site.library.site, names={lang: views[lang].name(kind, entry) for lang in LANGUAGES},
+        views=views, site=site.library.site, names={lang: views[lang].words.name(kind, entry) for lang in LANGUAGES},
         links={lang: relative(path, PageKey(kind, entry.id).path(lang)) for lang in LANGUAGES},
         alternates={lang: absolute(site.base_url, PageKey(kind, entry.id).path(lang)) for lang in LANGUAGES},
         assets=relative(path, "assets/"))

@@ -26,7 +26,8 @@ from ..core.errors import TemplateFailure
 from ..core.kinds import KIND, LANGUAGES, NAVIGATION
 from ..core.typography import french_spacing
 from .urls import ENTRY_KINDS, PageKey
-from .views import PageView, SiteContext, sort_text
+from .views import PageView, SiteContext
+from .words import Words, sort_text
 
 TEMPLATES = {
     "home": "home.html", "about": "about.html", "search": "search.html", "not-found": "404.html",
@@ -179,6 +180,7 @@ class Renderer:
             env.fragment_memo, env.cache_fragments = {}, cache_fragments  # type: ignore[attr-defined]
             environments[lang] = env
             formatters[lang] = Formatter(lang, translations)
+            env.globals["words"] = Words(lang, formatters[lang])  # labels, dates, numbers: words.py
         renderer = cls(site, environments, formatters, images)
         renderer.compile_templates()
         return renderer
@@ -243,26 +245,26 @@ def _index_context(kind: str, site: SiteContext, page: PageView) -> dict[str, An
         groups = defaultdict(list)
         for item in lib.all("equipment"):
             groups[item.category].append(item)
-        return {"groups": [(category, sorted(items, key=lambda i: sort_text(page.text(i.name))))
-                           for category, items in sorted(groups.items(), key=lambda g: sort_text(page.category_label(g[0])))],
+        return {"groups": [(category, sorted(items, key=lambda i: sort_text(page.words.text(i.name))))
+                           for category, items in sorted(groups.items(), key=lambda g: sort_text(page.words.category_label(g[0])))],
                 "orders": order_items(lib)}
     if kind == "actor":
         order = ("state", "organisation", "company", "person")
         actors: dict[str, list[Actor]] = defaultdict(list)
         for actor in lib.all("actor"):
             actors[actor.kind].append(actor)
-        return {"groups": [(k, sorted(actors[k], key=lambda a: sort_text(page.text(a.name)))) for k in order if actors[k]]}
+        return {"groups": [(k, sorted(actors[k], key=lambda a: sort_text(page.words.text(a.name)))) for k in order if actors[k]]}
     if kind == "source":
-        sources = sorted(lib.all("source"), key=lambda s: sort_text(page.source_label(s)))
+        sources = sorted(lib.all("source"), key=lambda s: sort_text(page.words.source_label(s)))
         documents, document_of = defaultdict(list), lib.note_documents
         for note in lib.all("note"):
             documents[document_of.get(note.id) or ""].append(note)
         return {"sources": sources, "documents": [(doc, sorted(notes, key=lambda note: natural_key(note.id)))
                                                   for doc, notes in sorted(documents.items())]}
     if kind == "theme":
-        return {"themes": sorted(lib.all("theme"), key=lambda t: sort_text(page.text(t.title)))}
+        return {"themes": sorted(lib.all("theme"), key=lambda t: sort_text(page.words.text(t.title)))}
     if kind == "dataset":
-        return {"datasets": sorted(lib.all("dataset"), key=lambda d: sort_text(page.text(d.title))),
+        return {"datasets": sorted(lib.all("dataset"), key=lambda d: sort_text(page.words.text(d.title))),
                 "orders_by_year": orders_per_year(lib), "downloads": EXPORTS}
     raise KeyError(kind)
 

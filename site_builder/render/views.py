@@ -31,29 +31,12 @@ from ..content.library import Library
 from ..content.links import Links
 from ..content.markdown import ProseParser, note_call_html
 from .meta import PageMeta
+from .words import Words, sort_text
 from ..content.models import Figure, Prose, Text
 from ..content.observed import NO_RECORDER, ObservedLibrary, ObservedLinks, Recorder
 from .permalinks import BilingualKey, short_path
 from ..core.typography import for_language
 from .urls import ENTRY_KINDS, PageKey, absolute, relative
-
-KIND_LABELS: dict[str, tuple[str, str]] = {kind.id: (kind.singular, kind.plural) for kind in KINDS}  # msgids
-CATEGORY_LABELS = {
-    "air-defence": N_("Air defence"), "drone": N_("Drones"), "loitering-munition": N_("Loitering munitions"),
-    "missile": N_("Missiles"), "rocket-artillery": N_("Rocket artillery"), "artillery": N_("Artillery"),
-    "armoured-vehicle": N_("Armoured vehicles"), "anti-tank": N_("Anti-tank weapons"), "naval": N_("Naval vessels"),
-    "satellite": N_("Satellites"), "cyber": N_("Cyber and surveillance tools"), "surveillance": N_("Surveillance"),
-    "aircraft": N_("Aircraft"), "other": N_("Other equipment"),
-}
-ACTOR_KIND_LABELS = {
-    "state": N_("States"), "company": N_("Companies"), "organisation": N_("Organisations"), "person": N_("People"),
-}
-SOURCE_KIND_LABELS = {
-    "article": N_("Article"), "report": N_("Report"), "book": N_("Book"), "chapter": N_("Book chapter"),
-    "database": N_("Database"), "web": N_("Web page"), "news": N_("News item"), "interview": N_("Interview"),
-    "note": N_("Analytical note"), "other": N_("Document"),
-}
-
 
 # The locator map's window (degrees) and the label positions (lon, lat) of countries whose
 # label, at the middle of the country, would sit on a crowded neighbour.
@@ -118,6 +101,7 @@ class PageView(PageMeta):
     def __init__(self, site: SiteContext, key: PageKey, lang: str, fmt: Formatter, items: Any = None):
         """`items`: a fragments.PageItems, to keep the items of long lists between builds."""
         self.site, self.key, self.lang, self.fmt, self.items = site, key, lang, fmt, items
+        self.words = Words(lang, fmt)  # what the page says in its language (words.py)
         self.other = OTHER[lang]
         self.path = key.path(lang)
         self.footnote_calls = FootnoteCalls()
@@ -191,58 +175,14 @@ class PageView(PageMeta):
             ("x-default", absolute(self.site.base_url, ""))]
 
     # -- text -------------------------------------------------------------------
-    def _(self, message: str) -> str:
-        return for_language(self.fmt._(message), self.lang)
-
-    def text(self, value: Text | str | None) -> str:
-        if value is None:
-            return ""
-        raw = value if isinstance(value, str) else getattr(value, self.lang)
-        return for_language(raw, self.lang)
-
-    def name(self, kind: str, entry: Any) -> str:
-        if kind in ("event", "theme", "dataset"):
-            return self.text(entry.title)
-        if kind == "source":
-            return self.source_label(entry)
-        if kind == "note":
-            return self._("Note") + " " + entry.id
-        return self.text(entry.name)
-
     def name_of(self, kind: str, id: str) -> str:
-        return self.name(kind, self.site.library.get(kind, id))
-
-    def source_label(self, source: Any) -> str:
-        authors = ", ".join(source.authors) if source.authors else (source.container or source.publisher or "")
-        year = f" ({source.date.year})" if source.date else ""
-        return f"{authors}{year}, {source.title}" if authors else f"{source.title}{year}"
-
-    def in_language(self, text: str, lang: str) -> Markup:
-        """`text` marked with its language when it is not the page's (WCAG 3.1.2: a French
-        title on an English page is then read with French pronunciation)."""
-        if lang == self.lang:
-            return escape(text)
-        return Markup(f'<span lang="{escape(lang)}">{escape(text)}</span>')
-
-    def source_label_html(self, source: Any) -> Markup:
-        """`source_label`, with the title marked with the document's language."""
-        authors = ", ".join(source.authors) if source.authors else (source.container or source.publisher or "")
-        year = f" ({source.date.year})" if source.date else ""
-        title = self.in_language(source.title, source.language)
-        return Markup(f"{escape(authors)}{year}, {title}") if authors else Markup(f"{title}{escape(year)}")
+        return self.words.name(kind, self.site.library.get(kind, id))
 
     def name_html(self, kind: str, id: str) -> Markup:
         """An entry's name for running text and links: a source's title marked with its language."""
         if kind == "source":
-            return self.source_label_html(self.site.library.get("source", id))
+            return self.words.source_label_html(self.site.library.get("source", id))
         return escape(self.name_of(kind, id))
-
-    def language_name(self, code: str) -> str:
-        """'fr' -> 'French' / 'français', in the page's language (Babel)."""
-        try:
-            return Locale.parse(code).get_display_name(self.fmt.locale) or code
-        except (ValueError, UnknownLocaleError):
-            return code
 
     def md(self, prose: Prose | None, heading_shift: int = 1, anchor: str = "") -> Markup:
         """Prose as HTML. With `anchor` (the field's name), each paragraph and heading
@@ -259,7 +199,7 @@ class PageView(PageMeta):
             self.recording = True
 
     def anchor_label(self) -> str:
-        return self._("Link to this paragraph")
+        return self.words._("Link to this paragraph")
 
     def md_inline(self, prose: Prose | None) -> Markup:
         if prose is None:
@@ -295,24 +235,10 @@ class PageView(PageMeta):
         source = self.site.library.get("source", note.source)
         # f-strings with escape() rather than Markup.format: the same escaping, and
         # string.Formatter was a tenth of the rendering time (dates and notes are everywhere)
-        link = Markup(f'<a href="{escape(self.url("source", source.id))}">{self.source_label_html(source)}</a>')
+        link = Markup(f'<a href="{escape(self.url("source", source.id))}">{self.words.source_label_html(source)}</a>')
         return link + (Markup(", ") + escape(note.locator) if note.locator else Markup(""))
 
     # -- values -------------------------------------------------------------------
-    def date(self, value: FuzzyDate | None) -> Markup:
-        if value is None:
-            return Markup("")
-        return Markup(f'<time datetime="{escape(self.fmt.iso(value))}">{escape(self.fmt.date(value))}</time>')
-
-    def date_text(self, value: FuzzyDate | None) -> str:
-        return self.fmt.date(value) if value else ""
-
-    def number(self, value: float) -> str:
-        return for_language(self.fmt.number(value), self.lang)
-
-    def figure(self, figure: Figure) -> str:
-        return self.fmt.quantity(figure.value, figure.unit, figure.max, figure.approximate, figure.more_than)
-
     def figure_link(self, figure: Figure) -> str:
         if not figure.link:
             return ""
@@ -351,29 +277,6 @@ class PageView(PageMeta):
         return Markup("").join(parts)
 
     # -- labels -------------------------------------------------------------------
-    def kind_label(self, kind: str, plural: bool = False) -> str:
-        return self._(KIND_LABELS[kind][1 if plural else 0])
-
-    def category_label(self, category: str) -> str:
-        return self._(CATEGORY_LABELS[category])
-
-    def actor_kind_label(self, kind: str) -> str:
-        return self._(ACTOR_KIND_LABELS[kind])
-
-    def source_kind_label(self, kind: str) -> str:
-        return self._(SOURCE_KIND_LABELS[kind])
-
-    def unit_label(self, dataset: Any) -> str:
-        if dataset.unit == "percent":
-            return self._("per cent")
-        if dataset.unit == "count":
-            unit = self._("units")
-        else:
-            unit = get_currency_name(dataset.unit, count=2, locale=self.fmt.locale)
-        template = {"one": "{unit}", "thousand": self._("thousands of {unit}"), "million": self._("millions of {unit}"),
-                    "billion": self._("billions of {unit}")}[dataset.scale]
-        return template.format(unit=unit)
-
     # -- charts and data files (see charts.py, exports.py) ------------------------------
     def data_file(self, path: str) -> str:
         """Relative URL of a download file (exports.py), e.g. 'data/timeline.csv'."""
@@ -382,77 +285,25 @@ class PageView(PageMeta):
     def dataset_csv(self, dataset_id: str) -> str:
         return self.url_to(dataset_csv_path(dataset_id))
 
-    def _chart_summary(self, labels: list[str], values: list[float]) -> str:
-        high = max(range(len(values)), key=lambda i: values[i])
-        low = min(range(len(values)), key=lambda i: values[i])
-        return self._("From {first} to {last}. Highest: {high} ({high_label}); lowest: {low} ({low_label}). "
-                      "The same figures are in the table.").format(
-            first=labels[0], last=labels[-1], high=self.number(values[high]), high_label=labels[high],
-            low=self.number(values[low]), low_label=labels[low])
-
-    def dataset_chart(self, dataset: Any) -> Markup:
-        """The dataset's series as an inline SVG bar chart, labelled in this page's language."""
-        labels = [self.date_text(point.period) for point in dataset.points]
-        values = [point.value for point in dataset.points]
-        value_label = f"{self.text(dataset.series_label)} ({self.unit_label(dataset)})"
-        description = self._("Bar chart of {what}, one bar per period.").format(what=value_label)
-        return Markup(bar_chart(
-            list(zip(labels, values)), chart_id=f"chart-{dataset.id}", title=self.text(dataset.title),
-            description=description + " " + self._chart_summary(labels, values),
-            category_label=self._("Period"), value_label=value_label, format_number=self.number))
-
-    def orders_chart(self, rows: list[tuple[int, int, int]]) -> Markup:
-        """Number of orders per year of order (rows from exports.orders_per_year)."""
-        labels = [self.fmt.year(year) for year, _, _ in rows]
-        values = [float(count) for _, count, _ in rows]
-        description = self._("Bar chart of the number of equipment orders per year of order, "
-                             "{total} orders in all.").format(total=self.number(sum(values)))
-        return Markup(bar_chart(
-            list(zip(labels, values)), chart_id="chart-orders", title=self._("Arms orders per year"),
-            description=description + " " + self._chart_summary(labels, values),
-            category_label=self._("Year"), value_label=self._("Number of orders"),
-            format_number=self.number, integer=True))
-
     # -- pictures (see pictures.py, geo.py) -------------------------------------------
-    def timeline_overview(self, years: list[tuple[int, list[Any]]]) -> Markup:
-        """Events and orders per year (`years`: render.by_year's groups), each year's
-        column a link to its section of the timeline."""
-        rows = [(year, *self.year_counts(items)) for year, items in years]
-        return Markup(timeline_overview(
-            rows, href=lambda year: f"#y{year}",
-            tooltip=lambda year, events, orders: self.year_counts_text(year, events, orders),
-            legend=(self._("Events"), self._("Arms orders")), label=self._("Events and arms orders per year")))
-
-    @staticmethod
-    def year_counts(items: list[Any]) -> tuple[int, int]:
-        """(events, arms orders) among a year's timeline items, orders folded into events included."""
-        return (sum(i.kind == "event" for i in items),
-                sum(i.kind == "order" for i in items) + sum(len(i.orders) for i in items))
-
     def order(self, anchor: str) -> tuple[Any, Any, int]:
         """(equipment, order, number) of an order's timeline anchor 'order-<equipment id>-<number>'."""
         equipment_id, _, number = anchor.removeprefix("order-").rpartition("-")
         equipment = self.site.library.get("equipment", equipment_id)
         return equipment, equipment.orders[int(number) - 1], int(number)
 
-    @staticmethod
-    def equipment_without_orders(equipment_ids: list[str], order_anchors: list[str]) -> list[str]:
-        """The equipment an event names, less the items whose orders its card lists."""
-        listed = {anchor.removeprefix("order-").rpartition("-")[0] for anchor in order_anchors}
-        return [id for id in equipment_ids if id not in listed]
-
     def locator_map(self, states: list[Any]) -> tuple[Markup, list[Any], list[Any]]:
         """The map of the countries the site names (states with a `map_code`): (SVG,
         the states drawn on it, the states outside its window), states by name."""
-        states = sorted((s for s in states if s.map_code), key=lambda s: sort_text(self.text(s.name)))
+        states = sorted((s for s in states if s.map_code), key=lambda s: sort_text(self.words.text(s.name)))
         countries = [c for c in _region() if c.code in {s.map_code for s in states}]
         project, height = MAP_WINDOW.projector(1)
         visible = {c.code for c in countries if any(0 <= x <= 1 and 0 <= y <= height
                                                      for polygon in c.polygons for lon, lat in polygon[0]
                                                      for x, y in [project(lon, lat)])}
         on_map = [s for s in states if s.map_code in visible]
-        places = [Place(s.map_code, self.text(s.name), self.url("actor", s.id), self.text(s.name)) for s in on_map]
-        svg = locator_map(_region(), places, MAP_WINDOW, label=self._("Countries named on this site"),
+        places = [Place(s.map_code, self.words.text(s.name), self.url("actor", s.id), self.words.text(s.name)) for s in on_map]
+        svg = locator_map(_region(), places, MAP_WINDOW, label=self.words._("Countries named on this site"),
                           label_at=MAP_LABELS)
         return Markup(svg), on_map, [s for s in states if s.map_code not in visible]
 
@@ -474,45 +325,9 @@ class PageView(PageMeta):
         ranked = sorted(counts, key=lambda a: (-counts[a], sort_text(self.name_of("actor", a))))
         return ranked[:limit]
 
-    def timeline_span(self, events: list[Any]) -> str:
-        """The years of the first and last of `events` ('2008–2023', or '2014')."""
-        if not events:
-            return ""
-        first, last = min(e.date.year for e in events), max(e.date.year for e in events)
-        return str(first) if first == last else f"{first}–{last}"
-
-    def year_counts_text(self, year: int, events: int, orders: int) -> str:
-        return for_language("{year}: {events}, {orders}".format(
-            year=year, events=self.fmt.ngettext("%(num)s event", "%(num)s events", events) % {"num": events},
-            orders=self.fmt.ngettext("%(num)s arms order", "%(num)s arms orders", orders) % {"num": orders}), self.lang)
-
-    def orders_by_category(self, orders: list[Any]) -> list[tuple[str, list[tuple[int, list[Any]]]]]:
-        """The orders (render.order_items) grouped by their equipment's category, then by
-        year of order: [(category, [(year, [order items])])], categories by name."""
-        groups: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
-        for item in orders:
-            groups[item.entry.category][item.order.ordered].append(item)
-        return [(category, sorted(by_year.items()))
-                for category, by_year in sorted(groups.items(), key=lambda g: sort_text(self.category_label(g[0])))]
-
-    def orders_heat_map(self, grouped: list[tuple[str, list[tuple[int, list[Any]]]]]) -> Markup:
-        """`grouped` (orders_by_category) as a heat map: a row per category, a column per
-        year with orders; each cell links to its line of the list (`#orders-<category>-<year>`)."""
-        years = sorted({year for _, by_year in grouped for year, _ in by_year})
-        counts = {(row, years.index(year)): len(items)
-                  for row, (_, by_year) in enumerate(grouped) for year, items in by_year}
-        categories = [category for category, _ in grouped]
-        return Markup(heat_map(
-            [self.category_label(c) for c in categories], years, counts,
-            href=lambda row, column: f"#orders-{categories[row]}-{years[column]}",
-            tooltip=lambda row, column, count: for_language("{category}, {year}: {orders}".format(
-                category=self.category_label(categories[row]), year=years[column],
-                orders=self.fmt.ngettext("%(num)s arms order", "%(num)s arms orders", count) % {"num": count}), self.lang),
-            label=self._("Arms orders by category and year")))
-
     def equipment_made_by(self, actor_id: str) -> list[Any]:
         items = self.site.library.equipment_of("made", actor_id)
-        return sorted(items, key=lambda e: sort_text(self.text(e.name)))
+        return sorted(items, key=lambda e: sort_text(self.words.text(e.name)))
 
     def equipment_bought_by(self, actor_id: str) -> list[tuple[Any, int, str]]:
         """(equipment, units ordered, years of order) for each item the actor ordered."""
@@ -522,7 +337,7 @@ class PageView(PageMeta):
             if orders:
                 years = ", ".join(str(y) for y in sorted({o.ordered for o in orders}))
                 bought.append((item, sum(o.quantity for o in orders), years))
-        return sorted(bought, key=lambda b: sort_text(self.text(b[0].name)))
+        return sorted(bought, key=lambda b: sort_text(self.words.text(b[0].name)))
 
     def events_with(self, field_name: str, id: str) -> list[Any]:
         """Events whose `field_name` (themes, actors, equipment) lists `id`, in date order."""
@@ -537,7 +352,7 @@ class PageView(PageMeta):
             # not through url(): 'what links here' is navigation, hidden in print, not in the printed links
             groups[other_kind].append((self.name_html(other_kind, other_id),
                                        self.url_to(PageKey(other_kind, other_id).path(self.lang))))
-        return [(self.kind_label(k, plural=True), sorted(groups[k], key=lambda item: sort_text(item[0].striptags())))
+        return [(self.words.kind_label(k, plural=True), sorted(groups[k], key=lambda item: sort_text(item[0].striptags())))
                 for k in BACKLINK_ORDER if groups.get(k)]
 
     # -- lasting links, citation, print (see citation.py, permalinks.py) ------------
@@ -561,21 +376,21 @@ class PageView(PageMeta):
         raw_author = site.author if isinstance(site.author, str) else getattr(site.author, self.lang)
         source = kind == "source"
         page = CitedPage(
-            lang=self.lang, author=self.text(site.author), site_title=self.text(site.title),
-            title=raw_title if source else self.text(raw_title),  # a source's title stays as published
+            lang=self.lang, author=self.words.text(site.author), site_title=self.words.text(site.title),
+            title=raw_title if source else self.words.text(raw_title),  # a source's title stays as published
             date=entry.updated or entry.added,
             url=self.canonical, key=f"{kind}-{entry.id}-{self.lang}",
             raw_title=raw_title, raw_author=raw_author, raw_site_title=getattr(site.title, self.lang),
             title_lang=entry.language if source else "",
-            description=self._("Bibliographic record") if source else "")
-        return cite(page, self._, self.date_text)
+            description=self.words._("Bibliographic record") if source else "")
+        return cite(page, self.words._, self.words.date_text)
 
     def document_citation(self, source: Any) -> Citation:
         """How to cite the document a source entry describes (reference.py)."""
         return reference(Document(
             lang=self.lang, kind=source.kind, authors=tuple(source.authors), title=source.title,
             language=source.language, container=source.container, publisher=source.publisher, date=source.date,
-            pages=source.pages, url=source.url, key=source.id), self._, self.date_text)
+            pages=source.pages, url=source.url, key=source.id), self.words._, self.words.date_text)
 
     def print_links(self) -> list[tuple[Markup, str]]:
         """(name, absolute URL) of every entry linked from the running text of this page
@@ -583,8 +398,3 @@ class PageView(PageMeta):
         since paper cannot follow a link. Names, relations and lists name their entries."""
         return [(self.name_html(kind, id), absolute(self.site.base_url, PageKey(kind, id).path(self.lang)))
                 for kind, id in self.linked]
-
-
-def sort_text(text: str) -> str:
-    """Sort key that ignores case and accents, so 'Élite' sorts with 'elite'."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
