@@ -48,6 +48,7 @@ ADDED_EVENT = "2026-12-benchmark-added-event"
 # URL sections in English (the page checks read the English pages)
 EN_SECTION = {"timeline": "timeline", "actors": "actors"}
 _PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")
+_CLONE = re.compile(r"-c[0-9]{4}$")
 
 
 # --- finding the entries to edit ----------------------------------------------------
@@ -55,7 +56,7 @@ _PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")
 
 def find_leaf(content: Path) -> str:
     """A cloned event whose id no other file mentions (the last one, in file order)."""
-    clones = sorted(p for p in (content / "timeline").glob("*.yaml") if re.search(r"-c[0-9]{4}$", p.stem))
+    clones = sorted(p for p in (content / "timeline").glob("*.yaml") if _CLONE.search(p.stem))
     if not clones:
         raise BenchmarkError(f"{content}: no cloned event (is this realistic.py's content, with N above the originals?)")
     mentioned = set()
@@ -72,7 +73,8 @@ def find_leaf(content: Path) -> str:
 
 def find_listing_page(content: Path, hub: str) -> str:
     """An original event that lists the hub among its actors: its page shows the hub's name."""
-    for path in sorted((content / "timeline").glob("*.yaml")):
+    events = sorted((content / "timeline").glob("*.yaml"), key=lambda p: (_CLONE.search(p.stem) is not None, p.stem))
+    for path in events:
         actors = re.search(r"^actors: \[([^\]]*)\]", path.read_text(encoding="utf-8"), re.MULTILINE)
         if actors and hub in [a.strip() for a in actors.group(1).split(",")]:
             return path.stem

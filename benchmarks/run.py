@@ -98,9 +98,9 @@ def edit_one_event(content: Path, offset: int = 0, word: str = EDIT_WORD) -> str
         raise BenchmarkError(f"{path}: expected '  fr: >-' after 'summary:'")
     line = lines[start + 2]
     words = line.split(" ")
-    for index, word in enumerate(words):
+    for index, candidate in enumerate(words):
         before = " ".join(words[:index])
-        if (re.fullmatch(r"[^\W\d_]{3,}", word) and before.count("[") == before.count("]")
+        if (re.fullmatch(r"[^\W\d_]{3,}", candidate) and before.count("[") == before.count("]")
                 and before.count("(") == before.count(")")):
             words[index] = word
             break

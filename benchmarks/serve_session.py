@@ -132,7 +132,7 @@ class ServeSession:
         cpu_after = tree_cpu_seconds(self.proc.pid)
         return {"seconds": reload_seconds, "page_seconds": page_seconds, "generation": generation,
                 "cpu_seconds": (cpu_after - cpu_before) if None not in (cpu_before, cpu_after) else None,
-                "built": self._last_built()}
+                "built_line": self._last_built()}
 
     # --- plumbing ---------------------------------------------------------------
 
