@@ -31,6 +31,7 @@ import filecmp
 import os
 import re
 import shutil
+import statistics
 from pathlib import Path
 from typing import Any, Callable
 
@@ -49,6 +50,7 @@ ADDED_EVENT = "2026-12-benchmark-added-event"
 EN_SECTION = {"timeline": "timeline", "actors": "actors"}
 _PLAIN_WORD = re.compile(r"[^\W\d_]{3,}")
 _CLONE = re.compile(r"-c[0-9]{4}$")
+STEP = re.compile(r"^([a-z][a-z+ -]*): [^\n]*? in ([0-9]+(?:\.[0-9]+)?) s\b", re.MULTILINE)
 
 
 # --- finding the entries to edit ----------------------------------------------------
@@ -225,6 +227,12 @@ def _tree_differences(a: Path, b: Path) -> list[str]:
     return differences
 
 
+def build_steps(output: str) -> dict[str, float]:
+    """The seconds of each step `build --verbose` reports ("render: 29 pages … in 0.61 s"),
+    where the time of a build goes; empty if the tool prints no such lines."""
+    return {name: float(seconds) for name, seconds in STEP.findall(output)}
+
+
 # --- one run -------------------------------------------------------------------------
 
 
@@ -250,6 +258,7 @@ def run_once(pristine: Path, work: Path, build_cli: list[str], serve_cli: list[s
         if result["returncode"] != 0:
             raise BenchmarkError(f"{scenario} build exited with {result['returncode']}:\n{result['stderr'][-2000:]}")
         results[scenario] = {k: v for k, v in result.items() if k not in ("stdout", "stderr")}
+        results[scenario]["steps"] = build_steps(result["stderr"] + "\n" + result["stdout"])
 
     build("cold")
     if not (out / "index.html").is_file():
@@ -293,7 +302,6 @@ def run_once(pristine: Path, work: Path, build_cli: list[str], serve_cli: list[s
 
 
 def _median(values: list[Any]) -> float | None:
-    import statistics
     present = [v for v in values if v is not None]
     return statistics.median(present) if present else None
 

@@ -3,6 +3,12 @@
 
     .venv/bin/python benchmarks/run.py                       # N = 500, 2000, 5000; 3 runs each
     .venv/bin/python benchmarks/run.py --sizes 500 2000 --runs 1 --json /tmp/results.json
+    .venv/bin/python benchmarks/run.py --mode realistic --sizes 500 --runs 3   # see realistic_scenarios.py
+
+Two modes. `--mode realistic` grows the project's real content/ to N entries
+(realistic.py) and runs the scenarios of realistic_scenarios.py (a leaf edited, the
+most-linked actor's summary and name edited, an entry added, then serve), each with and
+without search. The default, `--mode synthetic`, is described here:
 
 For each size N, synthetic content is generated once (benchmarks/generate.py, --seed),
 then each run works on a fresh copy of it in its own folder and runs the CLI
@@ -16,9 +22,9 @@ folder) as a subprocess, for four scenarios in order:
   add-one    one new event file (linking an actor, an equipment item, a theme and
              citing a note, so backlink pages change too)
 
-and then edit-one-in-serve: another event edited and rebuilt the way `serve` does,
-in one process that keeps its last build in memory (session_edit.py; the rebuild
-alone is timed, inside that process).
+and then edit-one-in-serve: `site-builder serve` started in that folder and another
+event edited while it runs, timed from the file write until serve announces the
+rebuild on its live-reload stream (and until it serves the new page): serve_session.py.
 
 After edit-one and add-one the output is checked (the new word is on the event's
 page; the new event has a page and its actor's page links to it), so a future
@@ -27,15 +33,16 @@ incremental build that skips work it should do fails loudly instead of looking f
 Each scenario is timed as wall-clock time of the whole command (interpreter start-up
 included) and reported as the median over --runs, with its CPU time (user + system of
 the build and every process it waited for) beside it: on a shared, busy machine the
-CPU time is the steadier number, and the load average is recorded in the JSON. Memory: every build runs under a
-fresh helper process that waits for it and reads `getrusage(RUSAGE_CHILDREN).ru_maxrss`
+CPU time is the steadier number, and the load average is recorded in the JSON. Memory: every
+build runs under a fresh helper process (measure.py) that waits for it and reads `getrusage(RUSAGE_CHILDREN).ru_maxrss`
 (the largest resident set of the build process or of any process it started and
 waited for); the helper also samples the memory of the whole process tree every 50 ms
 (Linux /proc: the resident set of a lone process, the sum of proportional set sizes
 when there are several, so pages shared after fork count once), which is the number
 that matters once builds run in parallel worker processes. Both in MB (10^6 bytes).
 
-Results: a Markdown table on stdout, and JSON (--json, default benchmarks/results.json)
+Results: a Markdown table on stdout, and JSON (--json, default benchmarks/results.json,
+or results-realistic.json)
 with every run, the machine (CPUs, memory, Python and library versions) and the git
 commit (read from .git without running git). The OS file cache is not dropped: "cold"
 means no build output and no tool cache, not a cold disk.
