@@ -292,7 +292,8 @@ def run_once(pristine: Path, work: Path, build_cli: list[str], serve_cli: list[s
         stopped = session.stop()
     results["serve-start"].update(stopped)
     if not stopped["stopped_cleanly"]:
-        raise BenchmarkError(f"serve did not stop cleanly on SIGINT (exit status {stopped['returncode']})")
+        raise BenchmarkError(f"serve did not stop cleanly within 30 s of SIGINT (exit status "
+                             f"{stopped['returncode']}); its last lines:\n" + "\n".join(stopped["output_tail"]))
     if verify:
         compare_with_clean_build(work, out, build_cli, env, timeout, "the serve session")
     return results

@@ -225,7 +225,8 @@ def serve_edit(work: Path, serve_cli: list[str], env: dict[str, str], timeout: f
         result = session.edit(edit, page, SERVE_WORD)
         stopped = session.stop()
     if not stopped["stopped_cleanly"]:
-        raise BenchmarkError(f"serve did not stop cleanly on SIGINT (exit status {stopped['returncode']})")
+        raise BenchmarkError(f"serve did not stop cleanly within 30 s of SIGINT (exit status "
+                             f"{stopped['returncode']}); its last lines:\n" + "\n".join(stopped["output_tail"]))
     return {**result, "edited": edited[0], "word": SERVE_WORD, "first_build_seconds": started["seconds"],
             "tree_peak_bytes": stopped["tree_peak_bytes"]}
 

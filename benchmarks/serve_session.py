@@ -94,7 +94,8 @@ class ServeSession:
         peak = self.sampler.stop()
         time.sleep(0.1)  # let the reader threads take the last lines
         return {"returncode": self.proc.returncode, "tree_peak_bytes": peak,
-                "stopped_cleanly": self.proc.returncode == 0 and any("Stopped." in line for line in self.output)}
+                "stopped_cleanly": self.proc.returncode == 0 and any("Stopped." in line for line in self.output),
+                "output_tail": self.output[-12:]}  # what serve said last, to tell why it did not stop
 
     def __enter__(self) -> "ServeSession":
         return self
