@@ -3,6 +3,12 @@
 
     .venv/bin/python benchmarks/run.py                       # N = 500, 2000, 5000; 3 runs each
     .venv/bin/python benchmarks/run.py --sizes 500 2000 --runs 1 --json /tmp/results.json
+    .venv/bin/python benchmarks/run.py --mode realistic --sizes 500 --runs 3   # see realistic_scenarios.py
+
+Two modes. `--mode realistic` grows the project's real content/ to N entries
+(realistic.py) and runs the scenarios of realistic_scenarios.py (a leaf edited, the
+most-linked actor's summary and name edited, an entry added, then serve), each with and
+without search. The default, `--mode synthetic`, is described here:
 
 For each size N, synthetic content is generated once (benchmarks/generate.py, --seed),
 then each run works on a fresh copy of it in its own folder and runs the CLI
@@ -16,9 +22,9 @@ folder) as a subprocess, for four scenarios in order:
   add-one    one new event file (linking an actor, an equipment item, a theme and
              citing a note, so backlink pages change too)
 
-and then edit-one-in-serve: another event edited and rebuilt the way `serve` does,
-in one process that keeps its last build in memory (session_edit.py; the rebuild
-alone is timed, inside that process).
+and then edit-one-in-serve: `site-builder serve` started in that folder and another
+event edited while it runs, timed from the file write until serve announces the
+rebuild on its live-reload stream (and until it serves the new page): serve_session.py.
 
 After edit-one and add-one the output is checked (the new word is on the event's
 page; the new event has a page and its actor's page links to it), so a future
@@ -27,15 +33,16 @@ incremental build that skips work it should do fails loudly instead of looking f
 Each scenario is timed as wall-clock time of the whole command (interpreter start-up
 included) and reported as the median over --runs, with its CPU time (user + system of
 the build and every process it waited for) beside it: on a shared, busy machine the
-CPU time is the steadier number, and the load average is recorded in the JSON. Memory: every build runs under a
-fresh helper process that waits for it and reads `getrusage(RUSAGE_CHILDREN).ru_maxrss`
+CPU time is the steadier number, and the load average is recorded in the JSON. Memory: every
+build runs under a fresh helper process (measure.py) that waits for it and reads `getrusage(RUSAGE_CHILDREN).ru_maxrss`
 (the largest resident set of the build process or of any process it started and
 waited for); the helper also samples the memory of the whole process tree every 50 ms
 (Linux /proc: the resident set of a lone process, the sum of proportional set sizes
 when there are several, so pages shared after fork count once), which is the number
 that matters once builds run in parallel worker processes. Both in MB (10^6 bytes).
 
-Results: a Markdown table on stdout, and JSON (--json, default benchmarks/results.json)
+Results: a Markdown table on stdout, and JSON (--json, default benchmarks/results.json,
+or results-realistic.json)
 with every run, the machine (CPUs, memory, Python and library versions) and the git
 commit (read from .git without running git). The OS file cache is not dropped: "cold"
 means no build output and no tool cache, not a cold disk.
@@ -49,16 +56,19 @@ import json
 import os
 import platform
 import re
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling modules, when run as a script
+from measure import BenchmarkError, measure  # noqa: E402
+from serve_session import ServeSession  # noqa: E402
+import realistic_scenarios  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -67,100 +77,6 @@ SCENARIOS = ("cold", "no-change", "edit-one", "add-one")
 SERVE_SCENARIO = "edit-one-in-serve"  # after the four: see serve_edit
 EDIT_WORD = "Remaniement"  # not in the generator's vocabulary: its presence proves the rebuild
 ADDED_EVENT = "2024-06-30-benchmark-added-event"
-SAMPLE_SECONDS = 0.05
-
-
-# --- the measuring helper (runs in its own process, one per build) ---------------
-
-def _tree_memory_bytes(pid: int, page: int) -> int:
-    """Memory of `pid` and its descendants (Linux /proc); 0 once it is gone.
-
-    A single process counts its resident set (statm, cheap). Several processes count
-    the sum of their proportional set sizes (smaps_rollup's Pss), so pages shared after
-    a fork are not counted twice; that read is slower, so it is done only then.
-    """
-    pids, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        if current in pids:
-            continue
-        pids.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children", "rb") as f:
-                    stack.extend(int(child) for child in f.read().split())
-        except (OSError, ValueError):
-            continue
-    total = 0
-    for current in pids:
-        try:
-            if len(pids) > 1:
-                with open(f"/proc/{current}/smaps_rollup", "rb") as f:
-                    found = re.search(rb"^Pss:\s+(\d+) kB", f.read(), re.MULTILINE)
-                if found:
-                    total += int(found.group(1)) * 1024
-                    continue
-            with open(f"/proc/{current}/statm", "rb") as f:
-                total += int(f.read().split()[1]) * page
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
-
-
-def _measure(spec: dict[str, Any]) -> dict[str, Any]:
-    """Run one command; return its wall time, exit status, output and memory peaks."""
-    page = os.sysconf("SC_PAGE_SIZE")
-    can_sample = Path("/proc/self/statm").exists()
-    started = time.perf_counter()
-    proc = subprocess.Popen(spec["cmd"], cwd=spec["cwd"], env=spec["env"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    peak = [0]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], _tree_memory_bytes(proc.pid, page))
-            done.wait(SAMPLE_SECONDS)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    if can_sample:
-        sampler.start()
-    try:
-        stdout, stderr = proc.communicate(timeout=spec["timeout"])
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        stdout, stderr = proc.communicate()
-        stderr += f"\n(benchmark: killed after {spec['timeout']} s)".encode()
-    seconds = time.perf_counter() - started
-    done.set()
-    if can_sample:
-        sampler.join()
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
-    return {
-        "seconds": seconds,
-        "returncode": proc.returncode,
-        "max_rss_bytes": usage.ru_maxrss * scale,
-        "tree_peak_bytes": peak[0] or None,
-        "user_seconds": usage.ru_utime,
-        "system_seconds": usage.ru_stime,
-        "stdout": stdout.decode("utf-8", "replace")[-4000:],
-        "stderr": stderr.decode("utf-8", "replace")[-4000:],
-    }
-
-
-def measure(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float) -> dict[str, Any]:
-    """`_measure` in a fresh helper process, so RUSAGE_CHILDREN covers this build only."""
-    spec = {"cmd": [str(c) for c in cmd], "cwd": str(cwd), "env": env, "timeout": timeout}
-    helper = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--_measure"],
-                            input=json.dumps(spec), capture_output=True, text=True, check=False)
-    if helper.returncode != 0:
-        raise BenchmarkError(f"measuring helper failed: {helper.stderr.strip()[-2000:]}")
-    return json.loads(helper.stdout)
-
-
-class BenchmarkError(Exception):
-    pass
 
 
 # --- scenarios --------------------------------------------------------------------
@@ -173,12 +89,13 @@ def _remove_caches(work: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def edit_one_event(content: Path) -> str:
-    """Change one word of the French summary of the middle event; return the event id."""
+def edit_one_event(content: Path, offset: int = 0, word: str = EDIT_WORD) -> str:
+    """Change one word of the French summary of the middle event (or the one `offset`
+    after it) to `word`; return the event id."""
     events = sorted((content / "timeline").glob("*.yaml"))
-    if not events:
-        raise BenchmarkError(f"no events in {content}")
-    path = events[len(events) // 2]
+    if len(events) <= offset:
+        raise BenchmarkError(f"not enough events in {content}")
+    path = events[len(events) // 2 + offset]
     lines = path.read_text(encoding="utf-8").split("\n")
     try:
         start = lines.index("summary:")
@@ -188,11 +105,11 @@ def edit_one_event(content: Path) -> str:
         raise BenchmarkError(f"{path}: expected '  fr: >-' after 'summary:'")
     line = lines[start + 2]
     words = line.split(" ")
-    for index, word in enumerate(words):
+    for index, candidate in enumerate(words):
         before = " ".join(words[:index])
-        if (re.fullmatch(r"[^\W\d_]{3,}", word) and before.count("[") == before.count("]")
+        if (re.fullmatch(r"[^\W\d_]{3,}", candidate) and before.count("[") == before.count("]")
                 and before.count("(") == before.count(")")):
-            words[index] = EDIT_WORD
+            words[index] = word
             break
     else:
         raise BenchmarkError(f"{path}: no plain word to change on line {start + 3}")
@@ -248,7 +165,8 @@ def _count_pages(out: Path) -> tuple[int, int, int]:
     return pages, files, size
 
 
-def run_once(pristine: Path, work: Path, cli: list[str], env: dict[str, str], timeout: float) -> dict[str, Any]:
+def run_once(pristine: Path, work: Path, cli: list[str], env: dict[str, str], timeout: float,
+             serve_cli: list[str] | None = None) -> dict[str, Any]:
     """One run of the four scenarios on a fresh copy of the content."""
     if work.exists():
         shutil.rmtree(work)
@@ -281,23 +199,36 @@ def run_once(pristine: Path, work: Path, cli: list[str], env: dict[str, str], ti
     actor_page = out / "en" / "actors" / actor / "index.html"
     _check(actor_page.is_file() and f"/{added}/" in actor_page.read_text(encoding="utf-8"),
            f"{actor_page.relative_to(work)} does not link back to the added event")
-    results[SERVE_SCENARIO] = serve_edit(work, cli, env, timeout)
+    if serve_cli is not None:
+        results[SERVE_SCENARIO] = serve_edit(work, serve_cli, env, timeout)
     return results
 
 
-def serve_edit(work: Path, cli: list[str], env: dict[str, str], timeout: float) -> dict[str, Any]:
-    """edit-one as `serve` rebuilds it: in one process that keeps its last build in
-    memory (session_edit.py), timed inside that process, after a first build there."""
-    python, options = cli[0], cli[cli.index("build") + 1:]
-    helper = subprocess.run([python, str(HERE / "session_edit.py"), *options], cwd=work, env=env,
-                            capture_output=True, text=True, timeout=timeout, check=False)
-    if helper.returncode != 0:
-        raise BenchmarkError(f"{SERVE_SCENARIO} failed:\n{helper.stderr[-2000:]}")
-    result = json.loads(helper.stdout.strip().splitlines()[-1])
-    page = work / "out" / "fr" / "chronologie" / result["edited"] / "index.html"
-    _check(page.is_file() and result["word"] in page.read_text(encoding="utf-8"),
-           f"the word edited in a session is not on {page.relative_to(work)}")
-    return result
+SERVE_WORD = "Remodelage"  # not EDIT_WORD (already written by edit-one): the file must change
+
+
+def serve_edit(work: Path, serve_cli: list[str], env: dict[str, str], timeout: float) -> dict[str, Any]:
+    """edit-one as `site-builder serve` meets it (serve_session.py): the server started in the
+    work folder the command-line scenarios built, then another event edited; `seconds` runs
+    from the file write until the reload event on /__reload, `page_seconds` until the event's
+    page is served with the new word."""
+    content = work / "content"
+    edited: list[str] = []
+
+    def edit() -> None:
+        edited.append(edit_one_event(content, offset=1, word=SERVE_WORD))
+
+    events = sorted((content / "timeline").glob("*.yaml"))
+    page = f"/fr/chronologie/{events[len(events) // 2 + 1].stem}/"
+    with ServeSession(serve_cli, work, env, timeout) as session:
+        started = session.start()
+        result = session.edit(edit, page, SERVE_WORD)
+        stopped = session.stop()
+    if not stopped["stopped_cleanly"]:
+        raise BenchmarkError(f"serve did not stop cleanly within 30 s of SIGINT (exit status "
+                             f"{stopped['returncode']}); its last lines:\n" + "\n".join(stopped["output_tail"]))
+    return {**result, "edited": edited[0], "word": SERVE_WORD, "first_build_seconds": started["seconds"],
+            "tree_peak_bytes": stopped["tree_peak_bytes"]}
 
 
 # --- machine and repository ---------------------------------------------------
@@ -405,8 +336,9 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     summary[SERVE_SCENARIO] = {
         "median_seconds": _median([r["seconds"] for r in serve]),
         "seconds": [round(r["seconds"], 3) for r in serve],
+        "median_page_seconds": _median([r["page_seconds"] for r in serve]),
         "median_cpu_seconds": _median([r["cpu_seconds"] for r in serve]),
-        "rendered": [r["rendered"] for r in serve],
+        "median_tree_peak_mb": _mb(_median([r["tree_peak_bytes"] for r in serve])),
     }
     return summary
 
@@ -435,8 +367,8 @@ def markdown_table(sizes: list[dict[str, Any]]) -> str:
             f"| {size['generate_seconds']:.2f} | " + " | ".join(cells) + f" | {rss:.0f} | {tree:.0f} |")
     lines.append("")
     lines.append("Build cells: wall-clock seconds of the CLI process (CPU seconds, user + system, in brackets); "
-                 "edit-one in serve: the rebuild alone, timed inside a process that keeps its last build "
-                 "in memory, as `serve` does; "
+                 "edit-one in serve: from the file write until `site-builder serve` announces the rebuild "
+                 "on /__reload (CPU of the server's process tree in brackets); "
                  "peak RSS: ru_maxrss, the largest single process, max over the four scenarios; "
                  "tree: sampled peak of the whole process tree (PSS summed when several processes), "
                  "which differs once builds use worker processes.")
@@ -452,6 +384,95 @@ def _sizes(values: list[str]) -> list[int]:
     return sizes
 
 
+def _run_synthetic(args: argparse.Namespace, sizes: list[int], root: Path, cli: list[str],
+                   serve_cli: list[str] | None, env: dict[str, str], report: dict[str, Any]) -> None:
+    import generate  # noqa: E402 - a sibling module (sys.path set at the top)
+
+    for n in sizes:
+        pristine = root / f"n{n}" / "content"
+        started = time.perf_counter()
+        generator = generate.Generator(n, args.seed)
+        files = generator.generate()
+        generate.write(files, pristine)
+        generate_seconds = time.perf_counter() - started
+        counts = generator.plan.as_dict()
+        runs = []
+        for number in range(args.runs):
+            print(f"  N={n}: run {number + 1}/{args.runs}…", file=sys.stderr, flush=True)
+            work = root / f"n{n}" / f"run{number + 1}"
+            runs.append(run_once(pristine, work, cli, env, args.timeout, serve_cli))
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+            cold = runs[-1]["cold"]
+            print("    " + ", ".join(f"{s} {runs[-1][s]['seconds']:.2f} s" for s in SCENARIOS)
+                  + f"; peak RSS {cold['max_rss_bytes'] / 1e6:.0f} MB", file=sys.stderr, flush=True)
+        first = runs[0]["cold"]
+        report["results"].append({
+            "entries": n,
+            "counts": counts,
+            "entries_with_notes": n + counts["note"],
+            "content_files": len(files),
+            "content_bytes": sum(len(t.encode("utf-8")) for t in files.values()),
+            "generate_seconds": round(generate_seconds, 3),
+            "pages": first["pages"], "output_files": first["files"], "output_bytes": first["output_bytes"],
+            "summary": summarise(runs),
+            "runs": [{**{scenario: {k: v for k, v in run[scenario].items() if k not in ("stdout", "stderr")}
+                         for scenario in SCENARIOS},
+                      **({SERVE_SCENARIO: run[SERVE_SCENARIO]} if SERVE_SCENARIO in run else {})} for run in runs],
+        })
+        report["results"][-1]["load_average_after"] = _loadavg()
+        _write_json(args.json, report)  # after each size, so a long run leaves partial results
+
+
+def realistic_module() -> Any:
+    import realistic  # noqa: E402 - a sibling module (sys.path set at the top)
+    return realistic
+
+
+def _run_realistic(args: argparse.Namespace, sizes: list[int], root: Path, cli: list[str],
+                   serve_cli: list[str], env: dict[str, str], report: dict[str, Any]) -> None:
+    realistic = realistic_module()
+    variants = {"both": (True, False), "on": (True,), "off": (False,)}[args.search]
+    report["settings"].update({"content": str(args.content), "hub": args.hub, "search": args.search,
+                               "verify": args.verify, "serve": not args.no_serve})
+    for n in sizes:
+        pristine = root / f"n{n}" / "content"
+        started = time.perf_counter()
+        files, plan = realistic.generate(args.content, n)
+        realistic.write(files, pristine)
+        generate_seconds = time.perf_counter() - started
+        print(f"  N={n}: {plan.describe()}", file=sys.stderr, flush=True)
+        for search in variants:
+            build = [c for c in cli if c != "--no-search"] + ([] if search else ["--no-search"]) + ["--verbose"]
+            serve = None if args.no_serve else [c for c in serve_cli if c != "--no-search"] + (
+                [] if search else ["--no-search"])
+            load_before = _loadavg()
+            runs = []
+            for number in range(args.runs):
+                print(f"  N={n}, search {'on' if search else 'off'}: run {number + 1}/{args.runs}…",
+                      file=sys.stderr, flush=True)
+                work = root / f"n{n}" / f"{'search' if search else 'no-search'}-run{number + 1}"
+                runs.append(realistic_scenarios.run_once(pristine, work, build, serve, env, args.timeout,
+                                                         hub=args.hub, verify=args.verify))
+                if not args.keep:
+                    shutil.rmtree(work, ignore_errors=True)
+                run = runs[-1]
+                print("    " + ", ".join(f"{s} {run[s]['seconds']:.2f} s" for s in
+                                         (*realistic_scenarios.CLI_SCENARIOS, *realistic_scenarios.SERVE_SCENARIOS)
+                                         if s in run), file=sys.stderr, flush=True)
+            report["results"].append({
+                "entries": n, "search": search, "plan": vars(plan),
+                "content_files": len(files), "content_bytes": sum(len(b) for b in files.values()),
+                "generate_seconds": round(generate_seconds, 3),
+                "pages": runs[0]["cold"]["pages"],
+                "leaf": runs[0]["leaf"], "hub": runs[0]["hub"], "listing_page": runs[0]["listing_page"],
+                "summary": realistic_scenarios.summarise(runs),
+                "runs": runs,
+                "load_average_before": load_before, "load_average_after": _loadavg(),
+            })
+            _write_json(args.json, report)  # after each variant, so a long run leaves partial results
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark site-builder builds on generated content.")
     parser.add_argument("--sizes", nargs="+", default=None, metavar="N",
@@ -459,8 +480,9 @@ def main(argv: list[str] | None = None) -> int:
                              f"(default: {' '.join(map(str, DEFAULT_SIZES))})")
     parser.add_argument("--runs", type=int, default=3, help="runs per size; medians are reported (default: 3)")
     parser.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
-    parser.add_argument("--json", type=Path, default=HERE / "results.json", metavar="FILE",
-                        help="where to write the results (default: benchmarks/results.json)")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE",
+                        help="where to write the results (default: benchmarks/results.json, "
+                             "or results-realistic.json with --mode realistic)")
     default_python = ROOT / ".venv" / "bin" / "python"
     parser.add_argument("--python", default=str(default_python if default_python.exists() else sys.executable),
                         help="interpreter that runs `-m site_builder` (default: the project's .venv)")
@@ -471,6 +493,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-arg", action="append", default=[], metavar="ARG", dest="build_args",
                         help="extra argument for `site_builder build`, repeatable, e.g. --build-arg=--no-search")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per build (default: 1800)")
+    parser.add_argument("--mode", choices=("synthetic", "realistic"), default="synthetic",
+                        help="synthetic: generate.py's content (default); realistic: the real content/ grown "
+                             "to N entries by realistic.py, with hub edits, each with and without search")
+    realistic = parser.add_argument_group("realistic mode")
+    realistic.add_argument("--content", type=Path, default=ROOT / "content",
+                           help="content folder to grow (default: the project's content/)")
+    realistic.add_argument("--search", choices=("both", "on", "off"), default="both",
+                           help="build with Pagefind (on), with --no-search (off), or both in turn (default)")
+    realistic.add_argument("--hub", default=realistic_scenarios.DEFAULT_HUB,
+                           help="actor whose summary and name are edited (default: %(default)s)")
+    realistic.add_argument("--verify", action="store_true",
+                           help="after the command-line scenarios and after serve, compare the output with a "
+                                "clean build (byte for byte, Pagefind's files aside); costs two cold builds a run")
+    parser.add_argument("--no-serve", action="store_true", help="skip the serve scenarios")
     args = parser.parse_args(argv)
     try:
         sizes = _sizes(args.sizes) if args.sizes else list(DEFAULT_SIZES)
@@ -478,17 +514,20 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(exc))
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-
-    sys.path.insert(0, str(HERE))
-    import generate  # noqa: E402
+    if args.json is None:
+        args.json = HERE / ("results.json" if args.mode == "synthetic" else "results-realistic.json")
 
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env["PYTHONIOENCODING"] = "utf-8"
+    templates = str(args.templates.resolve())
     cli = [args.python, "-m", "site_builder", "build", "--content", "content", "--out", "out",
-           "--templates", str(args.templates.resolve()), *args.build_args]
+           "--templates", templates, *args.build_args]
+    serve_cli = [args.python, "-m", "site_builder", "serve", "--port", "0", "--content", "content", "--out", "out",
+                 "--templates", templates, *(["--no-search"] if "--no-search" in args.build_args else [])]
     report: dict[str, Any] = {
-        "schema": 1,
+        "schema": 2,
+        "mode": args.mode,
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "git": git_commit(ROOT),
         "source_sha256": source_digest(ROOT),
@@ -503,42 +542,13 @@ def main(argv: list[str] | None = None) -> int:
     report["machine"]["cli_help_seconds"] = round(statistics.median(startup), 3)
 
     root = Path(tempfile.mkdtemp(prefix="site-builder-bench-", dir=args.workdir))
-    print(f"Benchmarking sizes {sizes} × {args.runs} run(s) in {root}", file=sys.stderr)
+    print(f"Benchmarking ({args.mode}) sizes {sizes} × {args.runs} run(s) in {root}", file=sys.stderr)
     try:
-        for n in sizes:
-            pristine = root / f"n{n}" / "content"
-            started = time.perf_counter()
-            generator = generate.Generator(n, args.seed)
-            files = generator.generate()
-            generate.write(files, pristine)
-            generate_seconds = time.perf_counter() - started
-            counts = generator.plan.as_dict()
-            runs = []
-            for number in range(args.runs):
-                print(f"  N={n}: run {number + 1}/{args.runs}…", file=sys.stderr, flush=True)
-                work = root / f"n{n}" / f"run{number + 1}"
-                runs.append(run_once(pristine, work, cli, env, args.timeout))
-                if not args.keep:
-                    shutil.rmtree(work, ignore_errors=True)
-                cold = runs[-1]["cold"]
-                print("    " + ", ".join(f"{s} {runs[-1][s]['seconds']:.2f} s" for s in SCENARIOS)
-                      + f"; peak RSS {cold['max_rss_bytes'] / 1e6:.0f} MB", file=sys.stderr, flush=True)
-            first = runs[0]["cold"]
-            report["results"].append({
-                "entries": n,
-                "counts": counts,
-                "entries_with_notes": n + counts["note"],
-                "content_files": len(files),
-                "content_bytes": sum(len(t.encode("utf-8")) for t in files.values()),
-                "generate_seconds": round(generate_seconds, 3),
-                "pages": first["pages"], "output_files": first["files"], "output_bytes": first["output_bytes"],
-                "summary": summarise(runs),
-                "runs": [{**{scenario: {k: v for k, v in run[scenario].items() if k not in ("stdout", "stderr")}
-                             for scenario in SCENARIOS}, SERVE_SCENARIO: run[SERVE_SCENARIO]} for run in runs],
-            })
-            report["results"][-1]["load_average_after"] = _loadavg()
-            _write_json(args.json, report)  # after each size, so a long run leaves partial results
-    except BenchmarkError as exc:
+        if args.mode == "synthetic":
+            _run_synthetic(args, sizes, root, cli, None if args.no_serve else serve_cli, env, report)
+        else:
+            _run_realistic(args, sizes, root, cli, serve_cli, env, report)
+    except (BenchmarkError, realistic_module().CloneError) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         if report["results"]:
             _write_json(args.json, report)
@@ -549,12 +559,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"kept {root}", file=sys.stderr)
 
-    print(markdown_table(report["results"]))
+    table = markdown_table if args.mode == "synthetic" else realistic_scenarios.markdown_table
+    print(table(report["results"]))
     git = report["git"] or {}
     m = report["machine"]
     print(f"\n{m['cpu_count']} CPUs ({m.get('cpu_model') or 'unknown model'}), "
           f"Python {(m['build_python'] or {}).get('python', '?')}, commit {str(git.get('commit'))[:12]}; "
-          f"load average at start {m.get('load_average_at_start')}; "
+          f"load average at start {m.get('load_average_at_start')}, at the end {_loadavg()}; "
           f"`site_builder --help` takes {m['cli_help_seconds']:.2f} s; median of {args.runs} run(s). "
           f"JSON: {args.json}")
     return 0
@@ -566,7 +577,4 @@ def _write_json(path: Path, report: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--_measure"]:
-        print(json.dumps(_measure(json.loads(sys.stdin.read()))))
-        sys.exit(0)
     sys.exit(main())

@@ -4,6 +4,7 @@ generator intended, and one seed always gives the same bytes."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,120 @@ def test_check_reads_on_every_core_and_reports_exactly_what_one_core_reports(tmp
         reports.append([str(problem) for problem in raised.value.problems])
     assert reports[0] == reports[1]
     assert sum("unknown field 'dat'" in line for line in reports[0]) == 2
+
+
+# --- the realistic mode: the real content/ grown by cloning (benchmarks/realistic.py) -----
+
+REALISTIC = ROOT / "benchmarks" / "realistic.py"
+CLONE_SUFFIX = re.compile(r"-c([0-9]{4})$")
+LINK = re.compile(r"\]\((?:theme|event|equipment|actor|source|dataset):([a-z0-9-]+)(?:#[^)]*)?\)")
+CITATION = re.compile(r"\[\^([a-z0-9-]+)\]")
+
+
+@pytest.fixture(scope="module")
+def realistic_module():
+    spec = importlib.util.spec_from_file_location("benchmark_realistic", REALISTIC)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is created
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def grown(realistic_module, tmp_path_factory):
+    """The real content grown by one full round of clones and a few more: every clonable
+    entry cloned once (the footnotes' document among them), 7 cloned twice."""
+    originals, _, _ = realistic_module.read_originals(ROOT / "content")
+    clonable = realistic_module.clone_order(originals)
+    entries = len(originals) + len(clonable) + 7
+    out = tmp_path_factory.mktemp("realistic") / "content"
+    made = subprocess.run([sys.executable, str(REALISTIC), "--entries", str(entries), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode == 0, made.stderr
+    return {"folder": out, "entries": entries, "originals": originals, "stdout": made.stdout}
+
+
+def _clones(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.yaml") if CLONE_SUFFIX.search(p.stem))
+
+
+def test_realistic_content_passes_strict_check_and_counts_n_entries(grown, run_cli):
+    checked = run_cli("check", "--content", grown["folder"], "--strict", cwd=grown["folder"].parent)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "; 0 warning(s)." in checked.stdout
+    pages = [p for folder in ("timeline", "actors", "equipment", "sources", "themes", "data")
+             for p in (grown["folder"] / folder).glob("*.yaml")]
+    assert len(pages) == grown["entries"]
+    assert f"+ {grown['entries'] - len(grown['originals'])} clones" in grown["stdout"]
+
+
+def test_realistic_originals_are_untouched_and_clones_copy_them(grown, realistic_module):
+    folder = grown["folder"]
+    for path in (ROOT / "content").rglob("*"):
+        if path.is_file():
+            assert (folder / path.relative_to(ROOT / "content")).read_bytes() == path.read_bytes(), path
+    clones = [p for p in _clones(folder) if p.parent.name != "notes"]
+    assert {p.parent.name for p in clones} == {"timeline", "actors", "equipment", "sources", "data"}
+    assert not any(p.parent.name == "themes" for p in clones)  # the site's sections are not cloned
+    for clone in clones:
+        original = ROOT / "content" / clone.parent.name / f"{CLONE_SUFFIX.sub('', clone.stem)}.yaml"
+        text, before = clone.read_text(encoding="utf-8"), original.read_text(encoding="utf-8")
+        assert f"\nid: {clone.stem}\n" in text
+        # the same prose, links and relations (to the ORIGINAL entries), only unique fields dropped
+        assert LINK.findall(text) == LINK.findall(before)
+        assert "\naliases:" not in text and "\nmap_code:" not in text
+        assert len(CITATION.findall(text)) == len(CITATION.findall(before))
+
+
+def test_realistic_clones_link_to_the_original_hubs(grown):
+    folder = grown["folder"]
+    clone_text = "\n".join(p.read_text(encoding="utf-8") for p in _clones(folder) if p.parent.name != "notes")
+    targets = LINK.findall(clone_text)
+    assert targets.count("azerbaijan") >= 2 * LINK.findall(
+        (ROOT / "content" / "actors" / "azerbaijan.yaml").read_text(encoding="utf-8")).count("azerbaijan")
+    assert not any(CLONE_SUFFIX.search(target) for target in targets)  # nothing links to a clone
+    assert "actors: [azerbaijan" in clone_text
+
+
+def test_realistic_footnotes_are_cloned_with_their_document_and_all_cited(grown):
+    folder = grown["folder"]
+    copied = sorted((folder / "notes").glob("*-c0001.yaml"))
+    assert [p.name for p in copied] == ["delanoe-2021-c0001.yaml"]
+    text = copied[0].read_text(encoding="utf-8")
+    assert "\ndocument: delanoe-2021-c0001\n" in text
+    copied_ids = re.findall(r"^  - id: (\S+)$", text, re.MULTILINE)
+    assert copied_ids and all(i.startswith("delanoe-2021-") and i.endswith("-c0001") for i in copied_ids)
+    cited_by_round_one = set()
+    for clone in _clones(folder):
+        if clone.parent.name != "notes" and clone.stem.endswith("-c0001"):
+            cited_by_round_one.update(CITATION.findall(clone.read_text(encoding="utf-8")))
+    assert set(copied_ids) <= cited_by_round_one  # every copied note is cited (strict check: no warning)
+    # the clones of the second round cite the originals: their document has no second clone
+    for clone in _clones(folder):
+        if clone.stem.endswith("-c0002") and clone.parent.name != "notes":
+            assert not any(CLONE_SUFFIX.search(n) for n in CITATION.findall(clone.read_text(encoding="utf-8")))
+
+
+def test_realistic_map_codes_stay_unique(grown):
+    codes = re.findall(r"^map_code: (\S+)$", "\n".join(
+        p.read_text(encoding="utf-8") for p in (grown["folder"] / "actors").glob("*.yaml")), re.MULTILINE)
+    assert codes and len(codes) == len(set(codes))
+
+
+def test_realistic_generation_is_deterministic(realistic_module, tmp_path):
+    first, plan = realistic_module.generate(ROOT / "content", 400)
+    second, _ = realistic_module.generate(ROOT / "content", 400)
+    assert first == second
+    assert plan.originals + plan.clones == 400
+    made = subprocess.run([sys.executable, str(REALISTIC), "-n", "400", "--out", str(tmp_path / "c"), "-q"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode == 0, made.stderr
+    assert _tree(tmp_path / "c") == first
+
+
+def test_realistic_refuses_fewer_entries_than_the_originals(tmp_path):
+    made = subprocess.run([sys.executable, str(REALISTIC), "-n", "10", "--out", str(tmp_path / "c")],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert made.returncode == 2
+    assert "--entries must be at least" in made.stderr and "Traceback" not in made.stderr
+    assert not (tmp_path / "c").exists()
