@@ -69,7 +69,7 @@ def build(config: BuildConfig, log: Log = _quiet, notice: Log = _quiet, memory: 
             pages, warnings = steps.page_counts(published.state), [p for p in problems if p.severity == "warning"]
             memory.remember(inputs, published.state, results, pages, warnings, walk=steps.walked(config),
                             known=published.known, mirrored=published.mirrored)  # 7. for the next build
-    log(f"write: {config.out} replaced in {elapsed(started)}")
+        log(f"write: {config.out} replaced in {elapsed(started)}")
     return BuildReport(pages, len(published.state.live), warnings, time.perf_counter() - started,
                        rendered=tuple(sorted(published.state.rendered)))
 

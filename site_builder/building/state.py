@@ -64,7 +64,7 @@ class BuildState:
     memo: Memo = field(default_factory=dict)  # where each content file's read result is in the memo file
     memo_token: bytes = b""  # ... which must start with this token (memo.py)
     rendered: set[str] = field(default_factory=set)  # pages rendered by the build that made this state
-    runtime: str = field(default_factory=runtime_key)  # see runtime_key: another one is not trusted
+    runtime: str = field(default_factory=lambda: runtime_key())  # see runtime_key: another one is not trusted
 
 
 def load_state(path: Path) -> BuildState | None:
