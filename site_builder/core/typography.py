@@ -14,7 +14,9 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 
 _BEFORE_COLON = re.compile(r"(?:(?<=\S)[ \u00a0\u202f]*|^[ \u00a0\u202f]+):(?=\s|$)")
-_BEFORE_TIGHT = re.compile(r"(?:(?<=[^\s(\[])[ \u00a0\u202f]*|^[ \u00a0\u202f]+)([;!?])(?=\s|$|[)»\"”])")
+# A run of '!' and '?' ("?!", "!!!") is one group: one space before it, none inside it
+# (matched whole, so a second pass finds the same group and changes nothing).
+_BEFORE_TIGHT = re.compile(r"(?:(?<=[^\s(\[])[ \u00a0\u202f]*|^[ \u00a0\u202f]+)([!?]+|;)(?=\s|$|[)»\"”])")
 _BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u00a0\u202f]*%")
 _OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
