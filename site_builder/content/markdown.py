@@ -22,7 +22,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from ..core.typography import french_spacing
+from ..core.typography import collapse_spaces, french_spacing
 
 ENTRY_LINK = re.compile(r"^([a-z]+):([^/?#\s]*)$")
 WEB_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
@@ -308,11 +308,11 @@ _TAG = re.compile(r"<[^>]*>")
 
 def plain_text(compiled: Compiled) -> str:
     """A compiled text as plain text, for a page's description: no markup, no footnote
-    calls, paragraphs joined by a space, entities decoded."""
+    calls, paragraphs joined by a space, entities decoded, French no-break spaces kept."""
     out: list[str] = []
     for part in compiled:
         if part.__class__ is str:
             out.append(part)
         elif part[0] == "close":
             out.append(" ")
-    return " ".join(html.unescape(_TAG.sub("", "".join(out))).split())
+    return collapse_spaces(html.unescape(_TAG.sub("", "".join(out))))

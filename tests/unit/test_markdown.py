@@ -252,12 +252,22 @@ def test_plain_text_for_descriptions():
     assert plain_text(compiled) == "Titre Un drone armé & <b>. Deux trois."
 
 
-@pytest.mark.xfail(strict=True, reason="plain_text() normalises whitespace with str.split(), which also splits on "
-                                       "U+00A0 and U+202F: page descriptions (meta description, share cards) lose "
-                                       "the French no-break spaces, '«\u00a0cher\u00a0» ?' becomes '« cher » ?'")
 def test_plain_text_keeps_french_no_break_spaces():
+    """Page descriptions (meta description, share cards) come from here: a line must not
+    break before '?' or inside « » there either."""
     compiled = PARSER.compile("Un « prix » : cher ?", "fr")
     assert plain_text(compiled) == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}?"
+    compiled = PARSER.compile("Un\n« prix »  :\n\ncher ?", "fr")  # breakable whitespace still collapses
+    assert plain_text(compiled) == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}?"
+
+
+def test_page_description_keeps_no_break_spaces_and_never_cuts_at_one():
+    from site_builder.render.meta import shorten
+    text = "Un « prix » : cher ? " * 12
+    description = plain_text(PARSER.compile(text, "fr"))
+    assert shorten(description, 50) == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}? Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}? Un…"
+    # cut at the space after ':', then the colon and the no-break space before it dropped
+    assert shorten(description, 40) == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}? Un «{NBSP}prix{NBSP}»…"
 
 
 # -- French typography in prose ---------------------------------------------------------------

@@ -122,3 +122,9 @@ def test_for_language_spaces_french_only():
     assert for_language('L\'accord "Est" : signé ?', "fr") == f"L’accord «{NBSP}Est{NBSP}»{NBSP}: signé{NNBSP}?"
     assert for_language('The "East" deal: signed?', "en") == "The “East” deal: signed?"
     assert for_language("50 % ; ok !", "en") == "50 % ; ok !"  # English text is never respaced
+
+
+def test_collapse_spaces_keeps_no_break_spaces():
+    from site_builder.core.typography import collapse_spaces
+    assert collapse_spaces(f" Un\n\t«{NBSP}prix{NBSP}»{NBSP}:  cher{NNBSP}? \n") == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}?"
+    assert collapse_spaces("a\u2003\u2009b") == "a b"  # other spaces a line may break at are ordinary spaces
