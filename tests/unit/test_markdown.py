@@ -97,22 +97,31 @@ def test_unsafe_link_targets_are_refused_and_never_linked(target):
 
 @pytest.mark.parametrize("text, written, message", [
     ("voir [ref]\n\n[ref]: https://example.org", "]:", "link reference definition '[ref]:' is not supported in prose"),
-    ("voir[^n]\n\n[^n]: source", "[^n]:", "link reference definition '[^n]:' is not supported in prose"),
+    ("voir[^n]\n\n[^n]: source", "[^n]:", "footnote definition '[^n]:' is not supported in prose"),
 ])
 def test_reference_definitions_are_refused(text, written, message):
     problems = PARSER.parse(text, "fr").problems
     assert [(w, m) for w, m, _ in problems] == [(written, message)]
 
 
-@pytest.mark.xfail(strict=True, reason="a Markdown footnote definition is only recognised when its text is one word "
-                                       "(it must parse as a link reference definition): '[^n]: Une note en mots.' "
-                                       "is read as a call to note 'n' followed by ': Une note en mots.', printed "
-                                       "as a stray paragraph '¹ : Une note…' with no hint to define notes in "
-                                       "content/notes/ (or with 'unknown note' if no note 'n' exists)")
-def test_footnote_definition_with_several_words_is_refused():
-    parsed = PARSER.parse("Voir[^n].\n\n[^n]: Une note en plusieurs mots.", "fr")
-    assert [written for written, _, _ in parsed.problems] == ["[^n]:"]
+@pytest.mark.parametrize("text", [
+    "Voir[^n].\n\n[^n]: Une note en plusieurs mots.",
+    "Voir[^n].\n[^n]: Une note sous le paragraphe,\nsur deux lignes.",  # GitHub reads this as a definition too
+    "Voir[^n].\n\n> [^n]: Dans une citation.",
+    "Voir[^n].\n\n  [^n]: Indentée de deux espaces.",
+])
+def test_footnote_definition_with_several_words_is_refused(text):
+    parsed = PARSER.parse(text, "fr")
+    assert parsed.problems == [("[^n]:", "footnote definition '[^n]:' is not supported in prose",
+                                "define footnotes as notes in content/notes/ and cite them as [^note-id]")]
     assert parsed.references == [Reference("note", "n", "[^n]")]  # the call only, not the definition
+    assert "note sous" not in html(text) and "Dans une" not in html(text)  # nothing printed of it
+
+
+@pytest.mark.parametrize("text", ["```\n[^n]: dans du code\n```", "    [^n]: bloc de code indenté",
+                                  "Voir [^n] : ceci.", "`[^n]: x`"])
+def test_what_is_not_a_footnote_definition(text):
+    assert PARSER.parse(text, "fr").problems == []
 
 
 # -- entry links -------------------------------------------------------------------------------
@@ -200,14 +209,27 @@ def test_what_is_not_a_note_call(text):
     assert "fn-call" not in html(text)
 
 
-@pytest.mark.xfail(strict=True, reason="a note call inside a link's text unmakes the link: '[IAI[^a]](actor:iai)' "
-                                       "prints '[IAI¹](actor:iai)' as text, and the link is not in the references, "
-                                       "so `check` says nothing (parseLinkLabel with disableNested sees the "
-                                       "note_ref token as a nested '[')")
 def test_note_call_inside_link_text():
     parsed = PARSER.parse("Voir [IAI[^a]](actor:iai).", "fr")
     assert Reference("actor", "iai", "(actor:iai") in parsed.references
     assert html("Voir [IAI[^a]](actor:iai).") == f'<p>Voir <a href="../../actor/iai/">IAI{call("a", 1)}</a>.</p>\n'
+
+
+@pytest.mark.parametrize("text, printed", [
+    # a passage in another language inside a link's text, a link inside a passage, passages nested
+    ("[le [Dôme de fer]{lang=fr}](equipment:iron-dome)",
+     '<a href="../../equipment/iron-dome/">le <span lang="fr">Dôme de fer</span></a>'),
+    ("[voir [IAI](actor:iai) ici]{lang=fr}", '<span lang="fr">voir <a href="../../actor/iai/">IAI</a> ici</span>'),
+    ("[a [b]{lang=fr} c]{lang=de}", '<span lang="de">a <span lang="fr">b</span> c</span>'),
+    ("[a [b[^n]]{lang=fr}](actor:iai)", f'<a href="../../actor/iai/">a <span lang="fr">b{call("n", 1)}</span></a>'),
+])
+def test_nesting_of_links_passages_and_note_calls(text, printed):
+    assert html(text, "en") == f"<p>{printed}</p>\n"
+
+
+def test_a_link_inside_a_link_is_still_not_nested():
+    """HTML has no link inside a link; CommonMark keeps the inner one only."""
+    assert html("[a [b](actor:iai)](event:e)", "en") == '<p>[a <a href="../../actor/iai/">b</a>](event:e)</p>\n'
 
 
 # -- headings and paragraph anchors ----------------------------------------------------------
@@ -292,8 +314,10 @@ def test_english_prose_is_not_respaced():
     assert html("Why? Because: 27 % ; ok!", "en") == "<p>Why? Because: 27 % ; ok!</p>\n"
 
 
-@pytest.mark.xfail(strict=True, reason="a passage marked French inside English prose keeps ordinary spaces "
-                                       "('[« Oui ? »]{lang=fr}' prints '« Oui ? »', which can break before '?' "
-                                       "and '»'): the french_spacing rule is only installed on the French parser")
 def test_french_passage_in_english_prose_gets_french_spacing():
     assert html("He said [« Oui ? »]{lang=fr}.", "en") == f'<p>He said <span lang="fr">«{NBSP}Oui{NNBSP}?{NBSP}»</span>.</p>\n'
+    # a region subtag is still French; the English around it and passages nested in
+    # another language keep their own spacing
+    assert html("Why? [Pourquoi ? [why?]{lang=en} Parce que !]{lang=fr-CA} ok !", "en") == (
+        f'<p>Why? <span lang="fr-CA">Pourquoi{NNBSP}? <span lang="en">why?</span> Parce que{NNBSP}!</span> ok !</p>\n')
+    assert html("[fran ?]{lang=frr} ok ?", "en") == '<p><span lang="frr">fran ?</span> ok ?</p>\n'  # North Frisian
