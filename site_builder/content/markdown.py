@@ -53,6 +53,7 @@ class ParsedProse:
     tokens: list[Token]
     references: list[Reference] = field(default_factory=list)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (text as written, message, hint)
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)  # the same, for `check` to warn of
 
 
 class Linker(Protocol):
@@ -221,6 +222,7 @@ class ProseParser:
         for label in env.get("references", {}):
             parsed.problems.append(("]:", f"link reference definition '[{label.lower()}]:' is not supported in prose",
                                     "write the link inline: [text](target)"))
+        parsed.warnings += _skipped_heading_levels(tokens)
         for token in tokens:
             if token.type == "note_definition":
                 written = f"[^{token.meta['id']}]:"
@@ -256,6 +258,24 @@ class ProseParser:
         return html
 
 
+def _skipped_heading_levels(tokens: list[Token]) -> list[tuple[str, str, str]]:
+    """Headings more than one level deeper than the heading before them, or, for the
+    first, than the text's top level (which `fill` fits under the page's heading): the
+    page's outline skips a level there whatever the shift (as markdownlint's MD001)."""
+    headings = [(int(token.tag[1]), f"{token.markup} {inline.content}" if token.markup.startswith("#") else inline.content)
+                for token, inline in zip(tokens, tokens[1:]) if token.type == "heading_open"]
+    top = min((level for level, _ in headings), default=1)
+    found: list[tuple[str, str, str]] = []
+    previous, previous_written = top - 1, ""
+    for level, written in headings:
+        if level > previous + 1:
+            after = f"after '{previous_written}'" if previous_written else f"as the text's first heading (its sections are '{'#' * top} ')"
+            found.append((written, f"heading '{written}' skips a level {after}",
+                          f"write it '{'#' * (previous + 1)} ', or add a '{'#' * (previous + 1)} ' heading before it"))
+        previous, previous_written = level, written
+    return found
+
+
 def pack(compiled: Compiled) -> bytes:
     """A compiled text as one bytes object: a tenth of the objects and half the memory
     of the tuple, and a few microseconds to unpack where a page uses it."""
@@ -269,7 +289,16 @@ def unpack(packed: bytes) -> Compiled:
 
 def fill(compiled: Compiled, linker: Linker, heading_shift: int = 1, anchor: str = "") -> str:
     """A compiled text as HTML on one page: entry links relative to it, footnote calls
-    numbered by its linker (in the order of the text), paragraph anchors if asked."""
+    numbered by its linker (in the order of the text), paragraph anchors if asked.
+
+    Headings are fitted under the page's outline: the text's top level prints
+    `heading_shift` levels below the page's <h1> (<h2> in an entry's body, <h3> under
+    each language's <h2> on a bilingual page), whether the editor wrote its sections
+    '# ' or, as most Markdown does under a page title, '## '. A fixed shift printed
+    '## ' as <h3> right under the <h1>, a skipped level (invalid for the Nu checker,
+    and screen readers' outline shows a gap); levels below the top keep their steps."""
+    levels = [part[1] for part in compiled if part.__class__ is tuple and part[0] == "open" and part[1] != "p"]
+    heading_shift += 1 - min(levels, default=1)
     out: list[str] = []
     blocks, current = 0, ""
     for part in compiled:

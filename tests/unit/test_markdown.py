@@ -235,12 +235,39 @@ def test_a_link_inside_a_link_is_still_not_nested():
 # -- headings and paragraph anchors ----------------------------------------------------------
 
 @pytest.mark.parametrize("shift, printed", [
-    (1, "<h3>Contexte</h3>\n<p>x</p>\n<h4>Détail</h4>\n"),
-    (2, "<h4>Contexte</h4>\n<p>x</p>\n<h5>Détail</h5>\n"),
-    (4, "<h6>Contexte</h6>\n<p>x</p>\n<h6>Détail</h6>\n"),  # never past h6
+    (1, "<h2>Contexte</h2>\n<p>x</p>\n<h3>Détail</h3>\n"),
+    (2, "<h3>Contexte</h3>\n<p>x</p>\n<h4>Détail</h4>\n"),
+    (4, "<h5>Contexte</h5>\n<p>x</p>\n<h6>Détail</h6>\n"),
+    (5, "<h6>Contexte</h6>\n<p>x</p>\n<h6>Détail</h6>\n"),  # never past h6
 ])
-def test_headings_shift_under_the_page_outline(shift, printed):
-    assert html("## Contexte\n\nx\n\n### Détail", "fr", heading_shift=shift) == printed
+@pytest.mark.parametrize("top", ["#", "##", "###"])
+def test_headings_fit_under_the_page_outline(shift, printed, top):
+    """The text's top level prints `shift` levels below the page's <h1>, whether its sections
+    are written '# ' or '## ' (a fixed shift printed '## ' as <h3> right under the <h1>)."""
+    text = f"{top} Contexte\n\nx\n\n{top}# Détail"
+    assert html(text, "fr", heading_shift=shift) == printed
+
+
+def test_headings_fit_by_the_top_level_not_the_first():
+    assert html("### Un\n\n## Deux\n\nx", "fr") == "<h3>Un</h3>\n<h2>Deux</h2>\n<p>x</p>\n"
+
+
+@pytest.mark.parametrize("text, warnings", [
+    ("## A\n\n### B\n\n## C\n\n### D\n\n#### E", []),
+    ("# A\n\nx\n\n### B", [("### B", "heading '### B' skips a level after '# A'",
+                               "write it '## ', or add a '## ' heading before it")]),
+    ("### A\n\n## B", [("### A", "heading '### A' skips a level as the text's first heading (its sections are '## ')",
+                         "write it '## ', or add a '## ' heading before it")]),
+    ("Titre\n=====\n\n### B *gras*", [("### B *gras*", "heading '### B *gras*' skips a level after 'Titre'",
+                                         "write it '## ', or add a '## ' heading before it")]),
+    ("> # A\n\n### B", [("### B", "heading '### B' skips a level after '# A'",
+                          "write it '## ', or add a '## ' heading before it")]),
+])
+def test_headings_that_skip_a_level_are_warned_of(text, warnings):
+    """Inside a text, a heading more than one level deeper than the one before it still skips a
+    level of the page's outline: `check` warns (as markdownlint's MD001); it is not an error."""
+    parsed = PARSER.parse(text, "fr")
+    assert parsed.warnings == warnings and parsed.problems == []
 
 
 def test_anchors_number_top_level_blocks_only():
@@ -249,7 +276,7 @@ def test_anchors_number_top_level_blocks_only():
     assert [part.split('"')[0] for part in out.split(' id="')[1:]] == ["body-1", "body-2", "body-3"]
     assert out.startswith('<p id="body-1">Un.<a class="anchor" href="#body-1" aria-label="Lien &quot;ici&quot;" '
                           'title="Lien &quot;ici&quot;" data-pagefind-ignore>#</a></p>\n<blockquote>\n<p>cité</p>')
-    assert '<h3 id="body-2">Titre<a class="anchor" href="#body-2"' in out
+    assert '<h2 id="body-2">Titre<a class="anchor" href="#body-2"' in out
     assert '<p id="body-3">Deux.' in out
 
 
