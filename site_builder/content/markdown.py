@@ -29,7 +29,7 @@ ENTRY_LINK = re.compile(r"^([a-z]+):([^/?#\s]*)$")
 WEB_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 _NOTE_REF = re.compile(r"\[\^([^\]\s]*)\]")
-_NOTE_DEFINITION = re.compile(r"\[\^([^\]\s]*)\]:")
+_NOTE_DEFINITION = re.compile(r"\[\^([^\]]*)\]:")  # any label: '[^a b]:' is one too
 
 COMPILED_MEMO = 4096  # texts compiled on demand (those not compiled while reading)
 _SLOT = re.compile("\x00([0-9]+)\x00")  # content cannot hold NUL (yaml_source.py refuses it)
@@ -63,12 +63,6 @@ class Linker(Protocol):
     def note_href(self, note_id: str) -> str: ...
 
 
-# Rules starting at '[' say no in silent mode. markdown-it runs inline rules silently only
-# to skip whole tokens while it looks for the ']' closing a link's text (parseLinkLabel),
-# and it takes any token that starts with '[' there for a nested link, which it refuses:
-# '[IAI[^a]](actor:iai)' was not a link. Saying no, the call's or passage's brackets are
-# counted as text, and the token is made when the link's text is tokenized.
-
 def _note_definition_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     """'[^n]: text', a footnote definition as GitHub and Pandoc write it. Notes are entries
     here (content/notes/), so it is refused (`parse`); recognised whatever its text, not
@@ -93,6 +87,12 @@ def _note_definition_rule(state: StateBlock, start_line: int, end_line: int, sil
     state.line = line
     return True
 
+
+# Rules starting at '[' say no in silent mode. markdown-it runs inline rules silently only
+# to skip whole tokens while it looks for the ']' closing a link's text (parseLinkLabel),
+# and it takes any token that starts with '[' there for a nested link, which it refuses:
+# '[IAI[^a]](actor:iai)' was not a link. Saying no, the call's or passage's brackets are
+# counted as text, and the token is made when the link's text is tokenized.
 
 def _note_ref_rule(state: StateInline, silent: bool) -> bool:
     if silent or not state.src.startswith("[^", state.pos):

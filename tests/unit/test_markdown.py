@@ -124,6 +124,13 @@ def test_what_is_not_a_footnote_definition(text):
     assert PARSER.parse(text, "fr").problems == []
 
 
+def test_footnote_definition_with_an_odd_label_still_gets_the_notes_hint():
+    """CommonMark reads '[^a b]: x' as a link reference definition: it is a footnote's all the same."""
+    assert PARSER.parse("x\n\n[^a b]: y z", "fr").problems == [
+        ("[^a b]:", "footnote definition '[^a b]:' is not supported in prose",
+         "define footnotes as notes in content/notes/ and cite them as [^note-id]")]
+
+
 # -- entry links -------------------------------------------------------------------------------
 
 def test_entry_links_resolve_relative_to_the_page():
