@@ -626,6 +626,25 @@ def test_unknown_footnote(site_copy, write_file, run_cli, tmp_path):
     assert_reported(check(run_cli, tmp_path), f"{DELIVERY_FILE}:12:31: error: unknown note 'nope'")
 
 
+def test_footnote_definition_in_prose(site_copy, write_file, run_cli, tmp_path):
+    """Written as GitHub or Pandoc would, whatever its text: notes are entries of their own."""
+    write_file("timeline/2022-06-example-delivery.yaml", _delivery_prose(
+        en_note="[^example-report-1]\n\n    [^example-report-1]: A note written here, in several words"))
+    assert_reported(check(run_cli, tmp_path),
+                    f"{DELIVERY_FILE}:14:5: error: footnote definition '[^example-report-1]:' is not supported in prose "
+                    "(define footnotes as notes in content/notes/ and cite them as [^note-id])")
+
+
+def test_prose_heading_that_skips_a_level_is_a_warning(site_copy, write_file, run_cli, tmp_path):
+    write_file("timeline/2022-06-example-delivery.yaml", _delivery_prose(en_note="\n\n    ## Context\n\n    #### Detail"))
+    expected = (f"{DELIVERY_FILE}:16:5: warning: heading '#### Detail.' skips a level after '## Context' "
+                "(write it '### ', or add a '### ' heading before it)")
+    result = check(run_cli, tmp_path)
+    assert result.returncode == 0 and expected in result.stderr.splitlines(), result.stderr
+    strict = run_cli("check", "--strict", "--content", "content", cwd=tmp_path)
+    assert strict.returncode == 1 and expected in strict.stderr.splitlines(), strict.stderr
+
+
 # --- several mistakes, one run ------------------------------------------------
 
 JANE_TWO_MISTAKES = """\

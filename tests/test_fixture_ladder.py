@@ -173,12 +173,6 @@ def test_valid_html(vnu_errors, rung):
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(strict=True, reason="a body that starts with a '## ' heading, the usual Markdown section heading, "
-                                       "prints an <h3> right after the page's <h1> (and an <h4> after the <h2> of "
-                                       "each language on the bilingual page): the Nu checker reports 'skipping 1 "
-                                       "heading level'. Prose headings are shifted by a fixed amount "
-                                       "(markdown.fill heading_shift=1, 2 on bilingual pages), not fitted under "
-                                       "the page outline, and `check` does not warn")
 def test_prose_headings_do_not_skip_levels(vnu_errors):
     skipped = [e for e in vnu_errors["every-feature"] if SKIPPED_HEADING_LEVEL.search(e)]
     assert not skipped, "\n".join(skipped)
@@ -289,6 +283,20 @@ def test_markdown_headings_fit_under_the_page_title_with_paragraph_anchors(built
         assert re.search(rf'<h3 id="body-3">{trials}<a class="anchor" href="#body-3"', html), lang
         ids[lang] = re.findall(r'id="(body-\d+)"', html)
     assert ids["fr"] == ids["en"] == ["body-1", "body-2", "body-3", "body-4"]
+
+
+def test_markdown_headings_written_from_level_two_fit_under_the_page_title(built):
+    """'## ' sections, as most Markdown writes them under a page title, are <h2> too: the text's
+    top level is fitted under the page's <h1>, never one level lower (a skipped level); on the
+    bilingual page, under each language's <h2>, they are <h3>."""
+    site = built["every-feature"]
+    for lang, (first, second) in {"fr": ("Contexte", "Suite"), "en": ("Background", "Aftermath")}.items():
+        html = read(site, entry_page("event", lang))
+        assert re.search(rf'<h2 id="body-\d+">{first}<a class="anchor"', html), lang
+        assert re.search(rf'<h2 id="body-\d+">{second}<a class="anchor"', html), lang
+        assert not re.search(r'<h[13-6] id="body-', html), lang  # both sections of the body, no lower level
+    bilingual = read(site, entry_page("event", "fr").replace("index.html", "bilingue/index.html"))
+    assert "<h3>Contexte</h3>" in bilingual and "<h3>Background</h3>" in bilingual
 
 
 def test_lists_and_a_passage_in_a_third_language(built):

@@ -356,6 +356,31 @@ def test_a_changed_model_class_is_a_new_runtime(tmp_path, monkeypatch):
         state_module.runtime_key.cache_clear()
 
 
+@pytest.mark.parametrize("module", ["core/typography.py", "content/yaml_source.py", "content/links.py"])
+def test_changed_reading_code_is_a_new_runtime(module, tmp_path, monkeypatch):
+    """A content file's read result is what core/ and content/ made of it: its compiled prose
+    (French spacing applied), its problems, its references. A change to any of that code must
+    not meet results it did not make: with only models, dates and markdown in the key, a fix
+    to French spacing left the old spacing in pages an incremental build did not re-read."""
+    import shutil
+
+    from site_builder.building import state as state_module
+
+    package = tmp_path / "site_builder"
+    shutil.copytree(state_module.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__", "geodata"))
+    monkeypatch.setattr(state_module, "PACKAGE", package)
+    state_module.runtime_key.cache_clear()
+    before = state_module.runtime_key()
+    changed = package / module
+    changed.write_text(changed.read_text() + "\n# a fix\n")
+    state_module.runtime_key.cache_clear()
+    try:
+        assert state_module.runtime_key() != before
+    finally:
+        monkeypatch.undo()
+        state_module.runtime_key.cache_clear()
+
+
 def test_a_session_keeps_its_results_when_the_memo_is_written_anew(site, tmp_path, monkeypatch):
     content, out = site
     memory = session(out)

@@ -415,11 +415,11 @@ def test_a_passage_in_another_language_is_marked_in_prose(site_copy, run_cli, tm
     assert run_cli("build", "--no-search", "--templates", ROOT / "templates", cwd=tmp_path).returncode == 0
     en = (tmp_path / "build" / "en" / "timeline" / EVENT / "index.html").read_text()
     fr = (tmp_path / "build" / "fr" / "chronologie" / EVENT / "index.html").read_text()
-    assert '<span lang="fr">« Patrie bleue » doctrine</span>' in en
+    assert '<span lang="fr">«\u00a0Patrie bleue\u00a0» doctrine</span>' in en  # French spacing for French
     # French spacing is for French: the English quotation keeps its colon as written
     assert '<span lang="en">“Example: first”</span>' in fr
     # the description is plain text
-    assert _meta(en)["description"].startswith("Testland, in its « Patrie bleue » doctrine, orders")
+    assert _meta(en)["description"].startswith("Testland, in its «\u00a0Patrie bleue\u00a0» doctrine, orders")
     # a code that is not a language code is not markup
     path.write_text(text.replace("{lang=fr}", "{lang=FR!}"))
     assert run_cli("build", "--no-search", "--templates", ROOT / "templates", cwd=tmp_path).returncode == 0

@@ -34,7 +34,7 @@ from .memo import Memo
 
 
 
-_PICKLED_MODULES = ("content/models.py", "core/dates.py", "content/markdown.py")
+_PICKLED_MODULES = sorted(p.relative_to(PACKAGE).as_posix() for p in (*PACKAGE.glob("core/*.py"), *PACKAGE.glob("content/*.py")))
 
 
 @lru_cache(maxsize=None)

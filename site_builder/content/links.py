@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel
 
-from ..core.errors import Position, Problem, did_you_mean
+from ..core.errors import Position, Problem, Severity, did_you_mean
 from .library import Library
 from .loading import Origin
 from .markdown import ProseParser, pack
@@ -36,7 +36,7 @@ LINKABLE = PAGE_KIND_IDS  # the kinds prose links to as [text](kind:id): those w
 # A plain tuple: there are tens of thousands in the build cache, and tuples load fastest
 # (and marshal, which packs them, takes no named tuple).
 RawRef = tuple[str, str, Path_, "str | None"]
-ProseProblem = tuple[Path_, str, str, str]  # (path, as written, message, hint), marshalled too
+ProseProblem = tuple[Path_, str, str, str, Severity]  # (path, as written, message, hint, severity), marshalled too
 
 
 @dataclass
@@ -62,7 +62,7 @@ class EntryRefs:
         return cls(marshal.dumps((refs, prose_problems)), compiled)
 
     def unpacked(self) -> tuple[list[RawRef], list[ProseProblem]]:
-        """(references, prose problems as (path, written, message, hint))."""
+        """(references, prose problems as (path, written, message, hint, severity))."""
         return marshal.loads(self.packed) if self.packed else ([], [])
 
 
@@ -102,7 +102,8 @@ def _extract_value(value: Any, path: Path_, parser: ProseParser, found: _Found) 
             text = getattr(value, lang)
             parsed = parser.parse(text, lang)
             found.compiled[(text, lang)] = pack(parser.compile(text, lang, parsed))
-            found.prose_problems += [(path + (lang,), *problem) for problem in parsed.problems]
+            found.prose_problems += [(path + (lang,), *problem, "error") for problem in parsed.problems]
+            found.prose_problems += [(path + (lang,), *warning, "warning") for warning in parsed.warnings]
             found.refs += [(ref.kind, ref.target, path + (lang,), ref.written) for ref in parsed.references]
     elif isinstance(value, BaseModel):
         _extract(value, path, parser, found)
@@ -166,8 +167,9 @@ class _Checker:
             return origin.file.find_in_value(origin.prefix + path, written)
 
         refs, prose_problems = found.unpacked()
-        for path, text, message, hint in prose_problems:
-            self.problems.append(Problem(origin.file.find_in_value(origin.prefix + path, text), message, hint))
+        for path, text, message, hint, severity in prose_problems:
+            self.problems.append(Problem(origin.file.find_in_value(origin.prefix + path, text), message, hint,
+                                         severity=severity))
         for kind, target, path, written in refs:
             where = partial(locate, path, written)
             if written is None:

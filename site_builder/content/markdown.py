@@ -16,18 +16,20 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, MutableMapping, Protocol, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from ..core.typography import french_spacing
+from ..core.typography import collapse_spaces, french_spacing
 
 ENTRY_LINK = re.compile(r"^([a-z]+):([^/?#\s]*)$")
 WEB_LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|vbscript|data|file)\s*:", re.IGNORECASE)
 _NOTE_REF = re.compile(r"\[\^([^\]\s]*)\]")
+_NOTE_DEFINITION = re.compile(r"\[\^([^\]]*)\]:")  # any label: '[^a b]:' is one too
 
 COMPILED_MEMO = 4096  # texts compiled on demand (those not compiled while reading)
 _SLOT = re.compile("\x00([0-9]+)\x00")  # content cannot hold NUL (yaml_source.py refuses it)
@@ -51,6 +53,7 @@ class ParsedProse:
     tokens: list[Token]
     references: list[Reference] = field(default_factory=list)
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (text as written, message, hint)
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)  # the same, for `check` to warn of
 
 
 class Linker(Protocol):
@@ -60,8 +63,39 @@ class Linker(Protocol):
     def note_href(self, note_id: str) -> str: ...
 
 
+def _note_definition_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """'[^n]: text', a footnote definition as GitHub and Pandoc write it. Notes are entries
+    here (content/notes/), so it is refused (`parse`); recognised whatever its text, not
+    only where the text is one word and CommonMark reads it as a link reference definition,
+    and, as in GitHub's Markdown, even right under a paragraph's last line. It runs to the
+    next blank line or definition, and prints nothing."""
+    if state.is_code_block(start_line):
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    match = _NOTE_DEFINITION.match(state.src, start, state.eMarks[start_line])
+    if not match:
+        return False
+    if silent:
+        return True
+    line = start_line + 1
+    while line < end_line and not state.isEmpty(line) and not _NOTE_DEFINITION.match(
+            state.src, state.bMarks[line] + state.tShift[line], state.eMarks[line]):
+        line += 1
+    token = state.push("note_definition", "", 0)
+    token.meta = {"id": match.group(1)}
+    token.map = [start_line, line]
+    state.line = line
+    return True
+
+
+# Rules starting at '[' say no in silent mode. markdown-it runs inline rules silently only
+# to skip whole tokens while it looks for the ']' closing a link's text (parseLinkLabel),
+# and it takes any token that starts with '[' there for a nested link, which it refuses:
+# '[IAI[^a]](actor:iai)' was not a link. Saying no, the call's or passage's brackets are
+# counted as text, and the token is made when the link's text is tokenized.
+
 def _note_ref_rule(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("[^", state.pos):
+    if silent or not state.src.startswith("[^", state.pos):
         return False
     match = _NOTE_REF.match(state.src, state.pos)
     if not match:
@@ -79,38 +113,45 @@ _LANG_ATTRIBUTE = re.compile(r"\{lang=([a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\}")
 def _lang_span_rule(state: StateInline, silent: bool) -> bool:
     """`[Patrie bleue]{lang=fr}`: a passage in another language than the text's, marked
     with `lang` (WCAG 3.1.2) so that screen readers pronounce it in its language."""
-    if state.src[state.pos] != "[" or state.src.startswith("[^", state.pos):
+    if silent or state.src[state.pos] != "[" or state.src.startswith("[^", state.pos):
         return False
-    end = state.md.helpers.parseLinkLabel(state, state.pos, True)
+    end = state.md.helpers.parseLinkLabel(state, state.pos)  # links inside the passage are fine
     if end < 0:
         return False
     match = _LANG_ATTRIBUTE.match(state.src, end + 1)
     if not match:
         return False
-    if not silent:
-        old_max = state.posMax
-        state.pos, state.posMax = state.pos + 1, end
-        state.push("lang_open", "span", 1).attrs = {"lang": match.group(1)}
-        state.md.inline.tokenize(state)
-        state.push("lang_close", "span", -1)
-        state.posMax = old_max
+    old_max = state.posMax
+    state.pos, state.posMax = state.pos + 1, end
+    state.push("lang_open", "span", 1).attrs = {"lang": match.group(1)}
+    state.md.inline.tokenize(state)
+    state.push("lang_close", "span", -1)
+    state.posMax = old_max
     state.pos = match.end()
     return True
 
 
-def _french_spacing_rule(state: StateCore) -> None:
-    # Runs on each text token; punctuation right after a link or a note call
-    # starts its token, which french_spacing handles. A passage marked in another
-    # language keeps its own spacing.
-    for block in state.tokens:
-        other = []
-        for token in block.children or ():
-            if token.type == "lang_open":
-                other.append(not str(token.attrs["lang"]).startswith("fr"))
-            elif token.type == "lang_close" and other:
-                other.pop()
-            elif token.type == "text" and not any(other):
-                token.content = french_spacing(token.content)
+def _french_spacing_rule(lang: str) -> Callable[[StateCore], None]:
+    """French spacing on the text tokens that are French: all of a French text but its
+    passages marked in another language, and in a text in another language the
+    passages marked French ('He said [« Oui ? »]{lang=fr}')."""
+    def rule(state: StateCore) -> None:
+        # Runs on each text token; punctuation right after a link or a note call
+        # starts its token, which french_spacing handles.
+        for block in state.tokens:
+            french = [lang == "fr"]  # the language of the innermost passage: French or not
+            for token in block.children or ():
+                if token.type == "lang_open":
+                    french.append(_is_french(str(token.attrs["lang"])))
+                elif token.type == "lang_close" and len(french) > 1:
+                    french.pop()
+                elif token.type == "text" and french[-1]:
+                    token.content = french_spacing(token.content)
+    return rule
+
+
+def _is_french(tag: str) -> bool:
+    return tag == "fr" or tag.startswith("fr-")
 
 
 def _attach_note_calls(state: StateCore) -> None:
@@ -126,12 +167,13 @@ def make_parser(lang: str) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[lang]})
     md.enable(["replacements", "smartquotes"])
     md.disable(["image", "html_inline", "html_block"])
+    md.block.ruler.before("reference", "note_definition", _note_definition_rule, {"alt": ["paragraph", "reference"]})
     md.inline.ruler.before("link", "note_ref", _note_ref_rule)
     md.inline.ruler.before("link", "lang_span", _lang_span_rule)
     md.core.ruler.push("attach_note_calls", _attach_note_calls)
-    if lang == "fr":
-        md.core.ruler.push("french_spacing", _french_spacing_rule)
+    md.core.ruler.push("french_spacing", _french_spacing_rule(lang))
     md.add_render_rule("note_ref", _render_note_ref)
+    md.add_render_rule("note_definition", lambda *_: "")
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("heading_open", _render_heading(open_=True))
     md.add_render_rule("heading_close", _render_heading(open_=False))
@@ -178,10 +220,14 @@ class ProseParser:
             parsed.problems.append((match.group(0)[1:], f"unsafe link target '{match.group(1)}:'",
                                     "link to an entry (kind:id) or a web address (https://...)"))
         for label in env.get("references", {}):
-            parsed.problems.append((f"[{label.lower()}]:" if label.startswith("^") else "]:", f"link reference definition '[{label.lower()}]:' is not supported in prose",
-                                    "define footnotes as notes in content/notes/ and cite them as [^note-id]"
-                                    if label.startswith("^") else "write the link inline: [text](target)"))
+            parsed.problems.append(("]:", f"link reference definition '[{label.lower()}]:' is not supported in prose",
+                                    "write the link inline: [text](target)"))
+        parsed.warnings += _skipped_heading_levels(tokens)
         for token in tokens:
+            if token.type == "note_definition":
+                written = f"[^{token.meta['id']}]:"
+                parsed.problems.append((written, f"footnote definition '{written}' is not supported in prose",
+                                        "define footnotes as notes in content/notes/ and cite them as [^note-id]"))
             for child in token.children or ():
                 if child.type == "note_ref":
                     parsed.references.append(Reference("note", child.meta["id"], f"[^{child.meta['id']}]"))
@@ -212,6 +258,24 @@ class ProseParser:
         return html
 
 
+def _skipped_heading_levels(tokens: list[Token]) -> list[tuple[str, str, str]]:
+    """Headings more than one level deeper than the heading before them, or, for the
+    first, than the text's top level (which `fill` fits under the page's heading): the
+    page's outline skips a level there whatever the shift (as markdownlint's MD001)."""
+    headings = [(int(token.tag[1]), f"{token.markup} {inline.content}" if token.markup.startswith("#") else inline.content)
+                for token, inline in zip(tokens, tokens[1:]) if token.type == "heading_open"]
+    top = min((level for level, _ in headings), default=1)
+    found: list[tuple[str, str, str]] = []
+    previous, previous_written = top - 1, ""
+    for level, written in headings:
+        if level > previous + 1:
+            after = f"after '{previous_written}'" if previous_written else f"as the text's first heading (its sections are '{'#' * top} ')"
+            found.append((written, f"heading '{written}' skips a level {after}",
+                          f"write it '{'#' * (previous + 1)} ', or add a '{'#' * (previous + 1)} ' heading before it"))
+        previous, previous_written = level, written
+    return found
+
+
 def pack(compiled: Compiled) -> bytes:
     """A compiled text as one bytes object: a tenth of the objects and half the memory
     of the tuple, and a few microseconds to unpack where a page uses it."""
@@ -225,7 +289,16 @@ def unpack(packed: bytes) -> Compiled:
 
 def fill(compiled: Compiled, linker: Linker, heading_shift: int = 1, anchor: str = "") -> str:
     """A compiled text as HTML on one page: entry links relative to it, footnote calls
-    numbered by its linker (in the order of the text), paragraph anchors if asked."""
+    numbered by its linker (in the order of the text), paragraph anchors if asked.
+
+    Headings are fitted under the page's outline: the text's top level prints
+    `heading_shift` levels below the page's <h1> (<h2> in an entry's body, <h3> under
+    each language's <h2> on a bilingual page), whether the editor wrote its sections
+    '# ' or, as most Markdown does under a page title, '## '. A fixed shift printed
+    '## ' as <h3> right under the <h1>, a skipped level (invalid for the Nu checker,
+    and screen readers' outline shows a gap); levels below the top keep their steps."""
+    levels = [part[1] for part in compiled if part.__class__ is tuple and part[0] == "open" and part[1] != "p"]
+    heading_shift += 1 - min(levels, default=1)
     out: list[str] = []
     blocks, current = 0, ""
     for part in compiled:
@@ -308,11 +381,11 @@ _TAG = re.compile(r"<[^>]*>")
 
 def plain_text(compiled: Compiled) -> str:
     """A compiled text as plain text, for a page's description: no markup, no footnote
-    calls, paragraphs joined by a space, entities decoded."""
+    calls, paragraphs joined by a space, entities decoded, French no-break spaces kept."""
     out: list[str] = []
     for part in compiled:
         if part.__class__ is str:
             out.append(part)
         elif part[0] == "close":
             out.append(" ")
-    return " ".join(html.unescape(_TAG.sub("", "".join(out))).split())
+    return collapse_spaces(html.unescape(_TAG.sub("", "".join(out))))

@@ -4,7 +4,8 @@ PyYAML composes the node tree (positions included); we construct the values
 ourselves instead of letting PyYAML's YAML 1.1 resolver do it, so that nothing
 changes meaning silently: `no` is not `False`, `010` is not 8, `2023-10-04` stays
 the text the editor wrote. Values that YAML 1.1 and 1.2 read differently are
-refused with a hint, because editors' tools disagree on them.
+refused with a hint, because editors' tools disagree on them. A tag the editor
+writes is applied (`!!str 5` is text) or refused, never ignored.
 """
 from __future__ import annotations
 
@@ -21,6 +22,18 @@ from ..core.errors import Position, Problem
 # The C composer is several times faster; both give the same nodes. (CSafeLoader
 # exists only where PyYAML was built with libyaml.)
 _Loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML = "tag:yaml.org,2002:"
+# The tag of every node written without one. PyYAML's composer asks the loader's
+# resolver for the tag of an untagged node only (both composers), and its YAML 1.1
+# resolver would give "5" the same int tag as "!!str 5" would give str: the builder
+# could not tell a tag the editor wrote from a guess. It decides what an untagged
+# value means itself (`_Builder._plain`); a written tag is then always the editor's.
+_UNTAGGED = "?"  # YAML's own name for the tag of a plain value not yet resolved
+
+
+class _Composer(_Loader):  # type: ignore[misc,valid-type]  # (the base is chosen at import)
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+        return _UNTAGGED
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
@@ -49,13 +62,23 @@ _LINE_BREAK = re.compile("\r\n|\r|\n")
 _YAML_ONLY_BREAK = re.compile("[\x85\u2028\u2029]")
 _DIGITS = re.compile(r"^[-+]?[0-9]+$")
 _OCTAL_LOOKING = re.compile(r"^[-+]?0[0-9]+$")
-_OTHER_BASE = re.compile(r"^[-+]?0[oxbOXB][0-9a-fA-F_]+$")
+_OTHER_BASE = re.compile(r"^[-+]?0([oxbOXB])[0-9a-fA-F_]+$")
+_BASES = {"x": 16, "o": 8, "b": 2}
 _SEPARATED_NUMBER = re.compile(r"^[-+]?[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?$")
 _FLOAT = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$")
-_STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+# Tags an editor may write, and what the value must then be (beside !!str, always text,
+# and !!map / !!seq, on a mapping / list). Other tags (!!binary, !!timestamp, !!set,
+# custom ones) are refused rather than ignored: a tag the builder does not apply would
+# leave the value meaning something else than the editor asked for.
+_VALUE_TAGS: dict[str, tuple[str, tuple[type, ...]]] = {
+    _YAML + "int": ("a whole number", (int,)),
+    _YAML + "float": ("a number", (float, int)),
+    _YAML + "bool": ("true or false", (bool,)),
+    _YAML + "null": ("empty (null)", (type(None),)),
 }
+_SCALAR_TAGS = {_YAML + "str", *_VALUE_TAGS}
+_COLLECTION_TAGS: dict[type[yaml.Node], str] = {yaml.MappingNode: _YAML + "map", yaml.SequenceNode: _YAML + "seq"}
+_KIND_NAMES: dict[type[yaml.Node], str] = {yaml.MappingNode: "a mapping of fields", yaml.SequenceNode: "a list"}
 
 
 @dataclass
@@ -122,7 +145,7 @@ def load_file(path: Path, display: str, raw: bytes | None = None) -> tuple[Sourc
             problems = _scan(text, display)
             if problems:
                 return source, problems
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = list(yaml.compose_all(text, Loader=_Composer))
     except yaml.MarkedYAMLError as exc:
         own = _own_checks_before_failure(text, display)
         if own:
@@ -265,6 +288,21 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _shown_tag(tag: str) -> str:
+    """A tag as an editor writes it: '!!int' for YAML's own, others as they are."""
+    return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
+
+
+def _in_base_10(text: str) -> str:
+    """' (31)' for '0x1F': the number in base 10, for a hint; nothing if it is not one."""
+    if len(text) > 40:  # (a long one would need a long hint, and may exceed Python's int-to-text limit)
+        return ""
+    try:
+        return f" ({int(text, 0)})"
+    except ValueError:  # digits the base does not have: '0b102'
+        return ""
+
+
 def _pos(node: yaml.Node, display: str) -> Position:
     return Position(display, node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -290,8 +328,7 @@ class _Builder:
             self.problem(node, f"values nested more than {MAX_DEPTH} levels deep", "flatten the structure")
             return None
         self.source.values[path] = _pos(node, self.source.display)
-        if node.tag not in _STANDARD_TAGS and not node.tag.startswith("tag:yaml.org,2002:"):
-            self.problem(node, f"YAML tag '{node.tag}' is not allowed in content", "remove the tag")
+        if node.tag != _UNTAGGED and not self._tag_fits(node):
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
@@ -300,15 +337,32 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)  # the third and last kind of node
         return self._scalar(node)
 
+    def _tag_fits(self, node: yaml.Node) -> bool:
+        """Whether the tag written on `node` is one content may use, on a value of its
+        kind; if not, a problem says which (and the value is left out)."""
+        own = _COLLECTION_TAGS.get(type(node))  # a mapping's or a list's one tag; None: a single value
+        if node.tag == own or (own is None and node.tag in _SCALAR_TAGS):
+            return True
+        if node.tag in _SCALAR_TAGS or node.tag in _COLLECTION_TAGS.values():
+            what = _KIND_NAMES.get(type(node), "a single value")
+            self.problem(node, f"YAML tag '{_shown_tag(node.tag)}' cannot be on {what}", "remove the tag")
+        else:
+            self.problem(node, f"YAML tag '{_shown_tag(node.tag)}' is not allowed in content", "remove the tag")
+        return False
+
     def _mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _YAML + "merge" or (key_node.tag == _UNTAGGED and isinstance(key_node, yaml.ScalarNode)
+                                                   and not key_node.style and key_node.value == "<<"):
                 self.problem(key_node, "YAML merge keys ('<<') are not allowed in content", "write the fields out")
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, "a field name must be plain text")
+                continue
+            if key_node.tag not in (_UNTAGGED, _YAML + "str"):
+                self.problem(key_node, f"YAML tag '{_shown_tag(key_node.tag)}' on a field name", "remove the tag")
                 continue
             key = key_node.value
             if key in seen:
@@ -329,8 +383,26 @@ class _Builder:
             self.problem(node, f"invisible character U+{ord(character):04X} is not allowed in content",
                          "remove its escape from the quoted text")
             return text
-        if node.style:  # quoted or block scalar: always text (plain style is None or "")
+        if node.tag == _YAML + "str" or (node.style and node.tag == _UNTAGGED):
+            return text  # asked for text, or quoted or block (plain style is None or "")
+        if node.tag not in _VALUE_TAGS:
+            return self._plain(node, text)
+        # A tag asking for a number, true/false or null: the text read as a plain value
+        # (even quoted, as YAML says), which must be one.
+        reported = len(self.problems)
+        value = self._plain(node, text)
+        what, types = _VALUE_TAGS[node.tag]
+        if len(self.problems) > reported:  # refused as ambiguous or too large already
+            return value
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            self.problem(node, f"value '{_short(text)}' is not {what}, as its tag '{_shown_tag(node.tag)}' says",
+                         "correct the value, or remove the tag")
             return text
+        return float(value) if isinstance(value, int) and float in types else value  # !!float 1 is 1.0
+
+    def _plain(self, node: yaml.ScalarNode, text: str) -> Any:
+        """What a plain value means: null, true/false, a number, or text, where YAML 1.1 and
+        1.2 agree; a problem (and the text as written) where they do not."""
         if _NULL.match(text):
             return None
         if _TRUE.match(text):
@@ -347,9 +419,15 @@ class _Builder:
             return None
         if _INT.match(text):
             return int(text)
-        if _OCTAL_LOOKING.match(text) or _OTHER_BASE.match(text):
+        if _OCTAL_LOOKING.match(text):
             self.problem(node, f"ambiguous number '{_short(text)}': YAML 1.1 reads a leading 0 as octal",
                          f"write it without the leading zero, or \"{_short(text)}\" in quotes for text")
+            return text
+        other_base = _OTHER_BASE.match(text)
+        if other_base:  # YAML 1.1 reads 0b and 0x but not 0o, 1.2 reads 0o and 0x but not 0b
+            base = _BASES[other_base.group(1).lower()]
+            self.problem(node, f"ambiguous number '{_short(text)}': YAML versions disagree on numbers in base {base}",
+                         f"write it in base 10{_in_base_10(text)}, or \"{_short(text)}\" in quotes for text")
             return text
         if _SEPARATED_NUMBER.match(text):
             self.problem(node, f"ambiguous number '{_short(text)}': YAML versions disagree on '_' in numbers",

@@ -14,10 +14,22 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 
 _BEFORE_COLON = re.compile(r"(?:(?<=\S)[ \u00a0\u202f]*|^[ \u00a0\u202f]+):(?=\s|$)")
-_BEFORE_TIGHT = re.compile(r"(?:(?<=[^\s(\[])[ \u00a0\u202f]*|^[ \u00a0\u202f]+)([;!?])(?=\s|$|[)»\"”])")
+# A run of '!' and '?' ("?!", "!!!") is one group: one space before it, none inside it
+# (matched whole, so a second pass finds the same group and changes nothing).
+_BEFORE_TIGHT = re.compile(r"(?:(?<=[^\s(\[])[ \u00a0\u202f]*|^[ \u00a0\u202f]+)([!?]+|;)(?=\s|$|[)»\"”])")
 _BEFORE_PERCENT = re.compile(r"(?<=\d)[ \u00a0\u202f]*%")
 _OPEN_GUILLEMET = re.compile(r"«[ \u00a0\u202f]*")
 _CLOSE_GUILLEMET = re.compile(r"[ \u00a0\u202f]*»")
+
+
+# Whitespace a line may break at. The no-break spaces (U+00A0, U+202F, and the figure
+# space U+2007) are not in it: they are characters of the text, which str.split() drops.
+_BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of breakable whitespace as one space, none at either end; no-break spaces kept."""
+    return _BREAKABLE_SPACE.sub(" ", text).strip(" ")
 
 
 def french_spacing(text: str) -> str:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..core.dates import DatePoint, FuzzyDate
 from ..core.kinds import PAGE_KINDS
+from ..core.typography import collapse_spaces
 from .exports import FOLDER, dataset_csv_path
 from .i18n import N_
 from ..content.markdown import plain_text
@@ -44,10 +45,10 @@ PAGINATED = ("ScholarlyArticle", "NewsArticle", "Chapter")  # types with `pagina
 
 def shorten(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
     """At most `limit` characters, cut between words, with an ellipsis if cut."""
-    text = " ".join(text.split())
+    text = collapse_spaces(text)  # French no-break spaces kept (str.split() drops them)
     if len(text) <= limit:
         return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—(")
+    cut = text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–—(\u00a0\u202f")
     return cut + "…"
 
 

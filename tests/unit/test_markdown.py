@@ -97,22 +97,38 @@ def test_unsafe_link_targets_are_refused_and_never_linked(target):
 
 @pytest.mark.parametrize("text, written, message", [
     ("voir [ref]\n\n[ref]: https://example.org", "]:", "link reference definition '[ref]:' is not supported in prose"),
-    ("voir[^n]\n\n[^n]: source", "[^n]:", "link reference definition '[^n]:' is not supported in prose"),
+    ("voir[^n]\n\n[^n]: source", "[^n]:", "footnote definition '[^n]:' is not supported in prose"),
 ])
 def test_reference_definitions_are_refused(text, written, message):
     problems = PARSER.parse(text, "fr").problems
     assert [(w, m) for w, m, _ in problems] == [(written, message)]
 
 
-@pytest.mark.xfail(strict=True, reason="a Markdown footnote definition is only recognised when its text is one word "
-                                       "(it must parse as a link reference definition): '[^n]: Une note en mots.' "
-                                       "is read as a call to note 'n' followed by ': Une note en mots.', printed "
-                                       "as a stray paragraph '¹ : Une note…' with no hint to define notes in "
-                                       "content/notes/ (or with 'unknown note' if no note 'n' exists)")
-def test_footnote_definition_with_several_words_is_refused():
-    parsed = PARSER.parse("Voir[^n].\n\n[^n]: Une note en plusieurs mots.", "fr")
-    assert [written for written, _, _ in parsed.problems] == ["[^n]:"]
+@pytest.mark.parametrize("text", [
+    "Voir[^n].\n\n[^n]: Une note en plusieurs mots.",
+    "Voir[^n].\n[^n]: Une note sous le paragraphe,\nsur deux lignes.",  # GitHub reads this as a definition too
+    "Voir[^n].\n\n> [^n]: Dans une citation.",
+    "Voir[^n].\n\n  [^n]: Indentée de deux espaces.",
+])
+def test_footnote_definition_with_several_words_is_refused(text):
+    parsed = PARSER.parse(text, "fr")
+    assert parsed.problems == [("[^n]:", "footnote definition '[^n]:' is not supported in prose",
+                                "define footnotes as notes in content/notes/ and cite them as [^note-id]")]
     assert parsed.references == [Reference("note", "n", "[^n]")]  # the call only, not the definition
+    assert "note sous" not in html(text) and "Dans une" not in html(text)  # nothing printed of it
+
+
+@pytest.mark.parametrize("text", ["```\n[^n]: dans du code\n```", "    [^n]: bloc de code indenté",
+                                  "Voir [^n] : ceci.", "`[^n]: x`"])
+def test_what_is_not_a_footnote_definition(text):
+    assert PARSER.parse(text, "fr").problems == []
+
+
+def test_footnote_definition_with_an_odd_label_still_gets_the_notes_hint():
+    """CommonMark reads '[^a b]: x' as a link reference definition: it is a footnote's all the same."""
+    assert PARSER.parse("x\n\n[^a b]: y z", "fr").problems == [
+        ("[^a b]:", "footnote definition '[^a b]:' is not supported in prose",
+         "define footnotes as notes in content/notes/ and cite them as [^note-id]")]
 
 
 # -- entry links -------------------------------------------------------------------------------
@@ -200,25 +216,65 @@ def test_what_is_not_a_note_call(text):
     assert "fn-call" not in html(text)
 
 
-@pytest.mark.xfail(strict=True, reason="a note call inside a link's text unmakes the link: '[IAI[^a]](actor:iai)' "
-                                       "prints '[IAI¹](actor:iai)' as text, and the link is not in the references, "
-                                       "so `check` says nothing (parseLinkLabel with disableNested sees the "
-                                       "note_ref token as a nested '[')")
 def test_note_call_inside_link_text():
     parsed = PARSER.parse("Voir [IAI[^a]](actor:iai).", "fr")
     assert Reference("actor", "iai", "(actor:iai") in parsed.references
     assert html("Voir [IAI[^a]](actor:iai).") == f'<p>Voir <a href="../../actor/iai/">IAI{call("a", 1)}</a>.</p>\n'
 
 
+@pytest.mark.parametrize("text, printed", [
+    # a passage in another language inside a link's text, a link inside a passage, passages nested
+    ("[le [Dôme de fer]{lang=fr}](equipment:iron-dome)",
+     '<a href="../../equipment/iron-dome/">le <span lang="fr">Dôme de fer</span></a>'),
+    ("[voir [IAI](actor:iai) ici]{lang=fr}", '<span lang="fr">voir <a href="../../actor/iai/">IAI</a> ici</span>'),
+    ("[a [b]{lang=fr} c]{lang=de}", '<span lang="de">a <span lang="fr">b</span> c</span>'),
+    ("[a [b[^n]]{lang=fr}](actor:iai)", f'<a href="../../actor/iai/">a <span lang="fr">b{call("n", 1)}</span></a>'),
+])
+def test_nesting_of_links_passages_and_note_calls(text, printed):
+    assert html(text, "en") == f"<p>{printed}</p>\n"
+
+
+def test_a_link_inside_a_link_is_still_not_nested():
+    """HTML has no link inside a link; CommonMark keeps the inner one only."""
+    assert html("[a [b](actor:iai)](event:e)", "en") == '<p>[a <a href="../../actor/iai/">b</a>](event:e)</p>\n'
+
+
 # -- headings and paragraph anchors ----------------------------------------------------------
 
 @pytest.mark.parametrize("shift, printed", [
-    (1, "<h3>Contexte</h3>\n<p>x</p>\n<h4>Détail</h4>\n"),
-    (2, "<h4>Contexte</h4>\n<p>x</p>\n<h5>Détail</h5>\n"),
-    (4, "<h6>Contexte</h6>\n<p>x</p>\n<h6>Détail</h6>\n"),  # never past h6
+    (1, "<h2>Contexte</h2>\n<p>x</p>\n<h3>Détail</h3>\n"),
+    (2, "<h3>Contexte</h3>\n<p>x</p>\n<h4>Détail</h4>\n"),
+    (4, "<h5>Contexte</h5>\n<p>x</p>\n<h6>Détail</h6>\n"),
+    (5, "<h6>Contexte</h6>\n<p>x</p>\n<h6>Détail</h6>\n"),  # never past h6
 ])
-def test_headings_shift_under_the_page_outline(shift, printed):
-    assert html("## Contexte\n\nx\n\n### Détail", "fr", heading_shift=shift) == printed
+@pytest.mark.parametrize("top", ["#", "##", "###"])
+def test_headings_fit_under_the_page_outline(shift, printed, top):
+    """The text's top level prints `shift` levels below the page's <h1>, whether its sections
+    are written '# ' or '## ' (a fixed shift printed '## ' as <h3> right under the <h1>)."""
+    text = f"{top} Contexte\n\nx\n\n{top}# Détail"
+    assert html(text, "fr", heading_shift=shift) == printed
+
+
+def test_headings_fit_by_the_top_level_not_the_first():
+    assert html("### Un\n\n## Deux\n\nx", "fr") == "<h3>Un</h3>\n<h2>Deux</h2>\n<p>x</p>\n"
+
+
+@pytest.mark.parametrize("text, warnings", [
+    ("## A\n\n### B\n\n## C\n\n### D\n\n#### E", []),
+    ("# A\n\nx\n\n### B", [("### B", "heading '### B' skips a level after '# A'",
+                               "write it '## ', or add a '## ' heading before it")]),
+    ("### A\n\n## B", [("### A", "heading '### A' skips a level as the text's first heading (its sections are '## ')",
+                         "write it '## ', or add a '## ' heading before it")]),
+    ("Titre\n=====\n\n### B *gras*", [("### B *gras*", "heading '### B *gras*' skips a level after 'Titre'",
+                                         "write it '## ', or add a '## ' heading before it")]),
+    ("> # A\n\n### B", [("### B", "heading '### B' skips a level after '# A'",
+                          "write it '## ', or add a '## ' heading before it")]),
+])
+def test_headings_that_skip_a_level_are_warned_of(text, warnings):
+    """Inside a text, a heading more than one level deeper than the one before it still skips a
+    level of the page's outline: `check` warns (as markdownlint's MD001); it is not an error."""
+    parsed = PARSER.parse(text, "fr")
+    assert parsed.warnings == warnings and parsed.problems == []
 
 
 def test_anchors_number_top_level_blocks_only():
@@ -227,7 +283,7 @@ def test_anchors_number_top_level_blocks_only():
     assert [part.split('"')[0] for part in out.split(' id="')[1:]] == ["body-1", "body-2", "body-3"]
     assert out.startswith('<p id="body-1">Un.<a class="anchor" href="#body-1" aria-label="Lien &quot;ici&quot;" '
                           'title="Lien &quot;ici&quot;" data-pagefind-ignore>#</a></p>\n<blockquote>\n<p>cité</p>')
-    assert '<h3 id="body-2">Titre<a class="anchor" href="#body-2"' in out
+    assert '<h2 id="body-2">Titre<a class="anchor" href="#body-2"' in out
     assert '<p id="body-3">Deux.' in out
 
 
@@ -252,12 +308,22 @@ def test_plain_text_for_descriptions():
     assert plain_text(compiled) == "Titre Un drone armé & <b>. Deux trois."
 
 
-@pytest.mark.xfail(strict=True, reason="plain_text() normalises whitespace with str.split(), which also splits on "
-                                       "U+00A0 and U+202F: page descriptions (meta description, share cards) lose "
-                                       "the French no-break spaces, '«\u00a0cher\u00a0» ?' becomes '« cher » ?'")
 def test_plain_text_keeps_french_no_break_spaces():
+    """Page descriptions (meta description, share cards) come from here: a line must not
+    break before '?' or inside « » there either."""
     compiled = PARSER.compile("Un « prix » : cher ?", "fr")
     assert plain_text(compiled) == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}?"
+    compiled = PARSER.compile("Un\n« prix »  :\n\ncher ?", "fr")  # breakable whitespace still collapses
+    assert plain_text(compiled) == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}?"
+
+
+def test_page_description_keeps_no_break_spaces_and_never_cuts_at_one():
+    from site_builder.render.meta import shorten
+    text = "Un « prix » : cher ? " * 12
+    description = plain_text(PARSER.compile(text, "fr"))
+    assert shorten(description, 50) == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}? Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}? Un…"
+    # cut at the space after ':', then the colon and the no-break space before it dropped
+    assert shorten(description, 40) == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}? Un «{NBSP}prix{NBSP}»…"
 
 
 # -- French typography in prose ---------------------------------------------------------------
@@ -282,8 +348,10 @@ def test_english_prose_is_not_respaced():
     assert html("Why? Because: 27 % ; ok!", "en") == "<p>Why? Because: 27 % ; ok!</p>\n"
 
 
-@pytest.mark.xfail(strict=True, reason="a passage marked French inside English prose keeps ordinary spaces "
-                                       "('[« Oui ? »]{lang=fr}' prints '« Oui ? »', which can break before '?' "
-                                       "and '»'): the french_spacing rule is only installed on the French parser")
 def test_french_passage_in_english_prose_gets_french_spacing():
     assert html("He said [« Oui ? »]{lang=fr}.", "en") == f'<p>He said <span lang="fr">«{NBSP}Oui{NNBSP}?{NBSP}»</span>.</p>\n'
+    # a region subtag is still French; the English around it and passages nested in
+    # another language keep their own spacing
+    assert html("Why? [Pourquoi ? [why?]{lang=en} Parce que !]{lang=fr-CA} ok !", "en") == (
+        f'<p>Why? <span lang="fr-CA">Pourquoi{NNBSP}? <span lang="en">why?</span> Parce que{NNBSP}!</span> ok !</p>\n')
+    assert html("[fran ?]{lang=frr} ok ?", "en") == '<p><span lang="frr">fran ?</span> ok ?</p>\n'  # North Frisian

@@ -91,19 +91,18 @@ def test_only_the_space_before_the_punctuation_is_changed():
     assert french_spacing("Note :  suite") == f"Note{NBSP}:  suite"
 
 
-@pytest.mark.xfail(strict=True, reason="'?!' and '!?' get a breakable space before the first mark and a narrow "
-                                       "no-break space between the two: 'Quoi ?!' prints 'Quoi ?\u202f!'")
-@pytest.mark.parametrize("typed", ["Quoi ?!", "Quoi !?", "Quoi?!"])
+@pytest.mark.parametrize("typed", ["Quoi ?!", "Quoi !?", "Quoi?!", "Quoi\u00a0?!", "Quoi !!!"])
 def test_doubled_punctuation_is_one_group(typed):
     """French writes '?!' as one group after one narrow no-break space: the line may not
     break before it, and no space goes between the two marks."""
-    assert french_spacing(typed) == f"Quoi{NNBSP}{typed[-2:]}"
+    marks = typed.split("i")[-1].strip(" \u00a0")
+    assert french_spacing(typed) == f"Quoi{NNBSP}{marks}"
+    assert french_spacing(f"« {typed} »") == f"«{NBSP}Quoi{NNBSP}{marks}{NBSP}»"
 
 
-@pytest.mark.xfail(strict=True, reason="not idempotent on '?!' typed without a space: 'Quoi?!' -> 'Quoi?\u202f!' "
-                                       "-> 'Quoi\u202f?\u202f!' (each pass spaces one more mark)")
-def test_doubled_punctuation_spacing_is_idempotent():
-    once = french_spacing("Quoi?!")
+@pytest.mark.parametrize("typed", ["Quoi?!", "Quoi ?!", "Quoi!?", "Non!!!", "Quoi ? !"])
+def test_doubled_punctuation_spacing_is_idempotent(typed):
+    once = french_spacing(typed)
     assert french_spacing(once) == once
 
 
@@ -123,3 +122,9 @@ def test_for_language_spaces_french_only():
     assert for_language('L\'accord "Est" : signé ?', "fr") == f"L’accord «{NBSP}Est{NBSP}»{NBSP}: signé{NNBSP}?"
     assert for_language('The "East" deal: signed?', "en") == "The “East” deal: signed?"
     assert for_language("50 % ; ok !", "en") == "50 % ; ok !"  # English text is never respaced
+
+
+def test_collapse_spaces_keeps_no_break_spaces():
+    from site_builder.core.typography import collapse_spaces
+    assert collapse_spaces(f" Un\n\t«{NBSP}prix{NBSP}»{NBSP}:  cher{NNBSP}? \n") == f"Un «{NBSP}prix{NBSP}»{NBSP}: cher{NNBSP}?"
+    assert collapse_spaces("a\u2003\u2009b") == "a b"  # other spaces a line may break at are ordinary spaces

@@ -89,13 +89,15 @@ def test_numbers_in_other_bases_are_refused(written):
     assert len(problems) == 1 and problems[0].startswith(f"{DISPLAY}:1:8: error: ambiguous number '{written}'")
 
 
-@pytest.mark.xfail(strict=True, reason="'0x1F', '0o17' and '0b101' are refused with the octal message and hint: "
-                                       "\"YAML 1.1 reads a leading 0 as octal (write it without the leading zero...)\"; "
-                                       "removing the zero gives 'x1F'")
-@pytest.mark.parametrize("written", ["0x1F", "0o17", "0b101"])
-def test_numbers_in_other_bases_get_a_hint_that_fits(written):
-    _, problems = load(f"value: {written}\n")
-    assert "octal" not in problems[0] and "without the leading zero" not in problems[0]
+@pytest.mark.parametrize("written, base, decimal", [("0x1F", 16, " (31)"), ("0o17", 8, " (15)"), ("0b101", 2, " (5)"),
+                                                     ("-0X1f", 16, " (-31)"), ("0b102", 2, "")])
+def test_numbers_in_other_bases_get_a_hint_that_fits(written, base, decimal):
+    """YAML 1.1 reads 0b and 0x, 1.2 reads 0o and 0x: refused, with the base they are in
+    and the number in base 10 (not the octal hint, whose 'remove the leading zero' gives 'x1F')."""
+    source, problems = load(f"value: {written}\n")
+    assert problems == [f"{DISPLAY}:1:8: error: ambiguous number '{written}': YAML versions disagree on numbers "
+                        f"in base {base} (write it in base 10{decimal}, or \"{written}\" in quotes for text)"]
+    assert source.data == {"value": written}
 
 
 def test_number_digits_limit():
@@ -114,19 +116,55 @@ def test_float_overflow_is_refused():
     assert problems == [f"{DISPLAY}:1:4: error: number '1e400' is too large (write it in quotes if it is text)"]
 
 
-@pytest.mark.xfail(strict=True, reason="an explicit '!!str' tag is accepted and then ignored: `v: !!str 5` loads "
-                                       "as the number 5 (and `v: !!str no` is refused as an ambiguous yes/no), "
-                                       "although the editor asked for text")
-@pytest.mark.parametrize("written, text", [("!!str 5", "5"), ("!!str no", "no")])
+@pytest.mark.parametrize("written, text", [("!!str 5", "5"), ("!!str no", "no"), ("!!str 010", "010"),
+                                           ("!!str 2023", "2023"), ("!!str", ""), ("&a !!str 1.5", "1.5"),
+                                           ("!!str 'x'", "x")])
 def test_explicit_str_tag_gives_text(written, text):
     source, problems = load(f"v: {written}\n")
     assert (source.data, problems) == ({"v": text}, [])
 
 
+@pytest.mark.parametrize("written, loaded", [
+    ("!!int 5", 5), ("!!int '5'", 5), ("!!float 1", 1.0), ("!!float 2.5", 2.5), ("!!bool true", True),
+    ("!!null", None), ("!!null ~", None), ("!!map {a: 1}", {"a": 1}), ("!!seq [1]", [1]),
+])
+def test_tags_that_say_what_the_value_is_are_applied(written, loaded):
+    """YAML's own tags for numbers, true/false and null read the text as a plain value would be (even
+    quoted, as YAML says), which must then be of that type."""
+    result = value(written)
+    assert result == loaded and type(result) is type(loaded)
+
+
+@pytest.mark.parametrize("written, message", [
+    ("!!int abc", "value 'abc' is not a whole number, as its tag '!!int' says (correct the value, or remove the tag)"),
+    ("!!int 1.5", "value '1.5' is not a whole number, as its tag '!!int' says"),
+    ("!!bool 1", "value '1' is not true or false, as its tag '!!bool' says"),
+    ("!!null x", "value 'x' is not empty (null), as its tag '!!null' says"),
+    ("!!bool yes", "ambiguous value 'yes': YAML 1.1 reads it as a yes/no value"),  # one problem, the value's
+    ("!!str {a: 1}", "YAML tag '!!str' cannot be on a mapping of fields (remove the tag)"),
+    ("!!map [1]", "YAML tag '!!map' cannot be on a list (remove the tag)"),
+    ("!!seq x", "YAML tag '!!seq' cannot be on a single value (remove the tag)"),
+    # tags the builder does not apply are refused, never ignored
+    ("!!timestamp 2023-10-04", "YAML tag '!!timestamp' is not allowed in content (remove the tag)"),
+    ("!!binary aGk=", "YAML tag '!!binary' is not allowed in content (remove the tag)"),
+    ("!!python/object/apply:os.system x", "YAML tag '!!python/object/apply:os.system' is not allowed in content"),
+])
+def test_tags_that_do_not_fit_are_refused(written, message):
+    _, problems = load(f"v: {written}\n")
+    assert len(problems) == 1 and problems[0].startswith(f"{DISPLAY}:1:4: error: {message}")
+
+
+def test_tags_on_field_names():
+    source, problems = load("!!str 5: x\n!!int 6: y\n'<<': z\n")
+    assert source.data == {"5": "x", "<<": "z"}  # a quoted '<<' is a field name like any other
+    assert problems == [f"{DISPLAY}:2:1: error: YAML tag '!!int' on a field name (remove the tag)"]
+
+
 def test_custom_tags_and_merge_keys_are_refused():
-    _, problems = load("a: !secret x\n<<: {b: 1}\n")
+    _, problems = load("a: !secret x\n<<: {b: 1}\n!!merge <<: {c: 1}\n")
     assert problems == [f"{DISPLAY}:1:4: error: YAML tag '!secret' is not allowed in content (remove the tag)",
-                        f"{DISPLAY}:2:1: error: YAML merge keys ('<<') are not allowed in content (write the fields out)"]
+                        f"{DISPLAY}:2:1: error: YAML merge keys ('<<') are not allowed in content (write the fields out)",
+                        f"{DISPLAY}:3:1: error: YAML merge keys ('<<') are not allowed in content (write the fields out)"]
 
 
 def test_duplicate_field_keeps_the_first_and_names_both_lines():
