@@ -10,8 +10,8 @@ an actor changes the answer of "what links to this actor", so the actor's page
 is rendered again although the actor's file did not change.
 
 Anything else a page depends on (templates, code, translations, site.yaml,
-options) is part of the build's render fingerprint: when it changes, every page
-is rendered again (state.py).
+options) is part of the build's render key: when it changes, every page
+is rendered again (plan.py).
 """
 from __future__ import annotations
 

@@ -156,7 +156,7 @@ def link_file(source_root: Path, target_root: Path, relative_path: str, replace:
 def put_file(root: Path, relative_path: str, data: bytes | list[bytes], replace: bool = True) -> None:
     """Write one file of a folder being prepared. What is there is replaced, never
     modified in place: it may be a hard link shared with the live site (see
-    pipeline._write). `replace=False`: the folder is new, there is nothing to replace.
+    output.py). `replace=False`: the folder is new, there is nothing to replace.
     `data`: the bytes, whole or in chunks (written one after the other)."""
     target = os.path.join(root, relative_path)
     if replace:
