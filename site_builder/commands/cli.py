@@ -24,7 +24,7 @@ from ..core.kinds import KIND_IDS
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="site-builder",
                                      description="Build a bilingual (French/English) explainer site from YAML content.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sub: argparse.ArgumentParser) -> None:
@@ -92,6 +92,16 @@ def _port(value: str) -> int:
     if not value.isdigit() or int(value) > 65535:
         raise argparse.ArgumentTypeError(f"'{value}' is not a port number (0 to 65535; 0 picks a free port)")
     return int(value)
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked for: reading the installed version imports
+    importlib.metadata (15 ms), which every other command, a build with nothing to do
+    included, would otherwise pay."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(f"{parser.prog} {_version()}")  # on standard output, as argparse's own version action
+        parser.exit()
 
 
 def _version() -> str:
