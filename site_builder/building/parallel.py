@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from ..render.jobs import Job, render_job
 from ..core.errors import TemplateFailure
 from ..render.renderer import Renderer
 from ..render.urls import ENTRY_KINDS
+from .workers import can_fork, in_order
 from .write import link_file, put_file
 
 MIN_PAGES_PER_WORKER = 8  # below this, starting processes costs more than it saves
@@ -108,7 +108,7 @@ def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]
     # the others keep their order (an entry's pages together, see jobs.py).
     jobs = sorted(jobs, key=_smallest_last)
     workers = min(workers, len(jobs) // MIN_PAGES_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not can_fork():
         for job in jobs:
             yield render_one(task, job)
         return
@@ -117,9 +117,8 @@ def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]
     # language, next to each other in the list) are rendered side by side.
     size = max(1, min(64, len(jobs) // (workers * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context("fork")
-    with frozen_heap(task.heap_frozen), context.Pool(workers, initializer=_start_worker, initargs=(task,)) as pool:
-        for rendered in pool.imap(_render_chunk, chunks):
+    with frozen_heap(task.heap_frozen):
+        for rendered in in_order(_render_chunk, chunks, workers, _start_worker, (task,)):
             yield from rendered
 
 

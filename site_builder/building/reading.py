@@ -10,7 +10,6 @@ afterwards, in the parent (links.check_references).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import pickle
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from ..content.loading import FileResult, LoadedContent, assemble, content_files
 from ..content.models import SiteSettings
 from ..content.markdown import ProseParser
 from .memo import ContentResults, Memo, MemoFile, MemoKey, Stored
+from .workers import can_fork, in_order
 
 MIN_FILES_PER_WORKER = 200  # below this, forking costs more than it saves
 
@@ -151,11 +151,10 @@ def _read_chunk(chunk: tuple[Path, list[tuple[str, Path]]]) -> list[tuple[str, b
 def _read_all(files: list[tuple[str, Path]], root: Path, parser: ProseParser, jobs: int) -> Iterator[tuple[str, bytes]]:
     """(hash, pickled result) of each file, in order, as they are read."""
     workers = min(jobs, len(files) // MIN_FILES_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not can_fork():
         yield from (_read_pickled(kind, path, root, parser) for kind, path in files)
         return
     size = max(16, len(files) // (workers * 8))
     chunks = [(root, files[i:i + size]) for i in range(0, len(files), size)]
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(parser,)) as pool:
-        for chunk in pool.imap(_read_chunk, chunks):
-            yield from chunk
+    for chunk in in_order(_read_chunk, chunks, workers, _start_worker, (parser,)):
+        yield from chunk

@@ -1,0 +1,85 @@
+"""Work on forked processes stops cleanly when the caller stops early: a failing chunk
+(a template error, a full disk) or Ctrl-C must end the build with its message, never
+leave it waiting forever (multiprocessing.Pool's terminate could: building/workers.py)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from site_builder.building.workers import in_order
+
+_factor = 0
+
+
+def _set_factor(factor: int) -> None:
+    global _factor
+    _factor = factor
+
+
+def _work(chunk: int) -> list[bytes]:
+    if chunk == 3:
+        raise OSError(28, "No space left on device")
+    return [bytes(10_000) * _factor] * 50  # results big enough to keep the result queue busy
+
+
+def test_results_come_in_order_from_what_the_workers_inherited():
+    assert [len(result) for result in in_order(_work, [0, 1, 2], 2, _set_factor, (2,))] == [50, 50, 50]
+
+
+@pytest.mark.parametrize("attempt", range(5))
+def test_a_failing_chunk_is_raised_promptly(attempt):
+    started = time.monotonic()
+    with pytest.raises(OSError, match="No space left"):
+        for _ in in_order(_work, list(range(200)), 2, _set_factor, (1,)):
+            pass
+    assert time.monotonic() - started < 30
+
+
+def test_a_caller_that_stops_early_does_not_wait_for_every_chunk():
+    started = time.monotonic()
+    results = in_order(_work, [0, 1, 2] + [5] * 500, 2, _set_factor, (1,))
+    next(results)
+    results.close()  # as when the build is interrupted
+    assert time.monotonic() - started < 30
+
+
+def test_workers_end_with_the_build_that_started_them(tmp_path):
+    """A build killed outright (SIGKILL, the OOM killer) must not leave workers behind,
+    waiting for work and holding the caller's pipes open."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "parent.py"
+    script.write_text(textwrap.dedent("""
+        import os, sys, time
+        from site_builder.building.workers import in_order
+        def noop(): pass
+        def slow(chunk):
+            time.sleep(0.2)
+            return os.getpid()
+        for pid in in_order(slow, range(1000), 2, noop, ()):
+            print(pid, flush=True)
+    """))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    workers = {int(parent.stdout.readline()) for _ in range(4)}
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    parent.stdout.read()  # the pipe is closed: every writer has ended
+
+
+def _alive(pid: int) -> bool:
+    import os
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie (ended, not yet reaped) is not alive
+        return stat.read().split(") ")[1][0] != "Z"
