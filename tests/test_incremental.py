@@ -113,8 +113,37 @@ def test_nothing_is_rendered_when_only_an_unrelated_file_changes(site, tmp_path)
     assert tree(out) == clean_build(content, tmp_path)
 
 
+def test_a_page_that_only_links_to_an_entry_is_not_rendered_when_its_summary_changes(site, tmp_path):
+    """Dependencies are exact to the field: an event that links to Testland shows its name
+    and address, not its summary (at 5,000 entries a hub's summary edit re-rendered
+    10,000 pages when a page depended on the whole entry)."""
+    content, out = site
+    edit(content / "actors" / "testland.yaml", "An imaginary state,", "An imaginary country,")
+    report = build(options(content, out))
+    rendered = set(report.rendered)
+    # the pages that show the summary: the actor's own pages and the actors' list
+    assert {"en/actors/testland/index.html", "fr/acteurs/testland/index.html",
+            "en/actors/index.html"} <= rendered
+    # pages that link to Testland or list it by name only
+    linking = {"en/timeline/2022-06-example-delivery/index.html", "en/themes/dynamics/index.html",
+               "en/actors/example-corp/index.html", "en/equipment/example-radar/index.html"}
+    assert {path for path in linking if path in tree(out)} == linking
+    assert not rendered & linking, rendered & linking
+    assert tree(out) == clean_build(content, tmp_path)
+
+
+def test_a_page_that_shows_an_entry_s_name_is_rendered_when_the_name_changes(site, tmp_path):
+    content, out = site
+    edit(content / "actors" / "testland.yaml", "  en: Testland", "  en: Testland Republic")
+    report = build(options(content, out))
+    assert {"en/timeline/2022-06-example-delivery/index.html", "en/actors/example-corp/index.html",
+            "en/actors/testland/index.html"} <= set(report.rendered)
+    assert "Testland Republic" in (out / "en/timeline/2022-06-example-delivery/index.html").read_text(encoding="utf-8")
+    assert tree(out) == clean_build(content, tmp_path)
+
+
 SCENARIOS = ["new event linking an actor", "deleted event", "renamed actor", "edited note", "alias",
-             "site settings", "template", "two workers"]
+             "site settings", "template", "two workers", "actor summary", "relation added", "order edited"]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -209,6 +238,12 @@ def change(scenario: str, content: Path, tmp_path: Path) -> tuple[Path, int]:
         templates = tmp_path / "templates"
         shutil.copytree(TEMPLATES, templates)
         edit(templates / "base.html", "</body>", "<!-- changed -->\n</body>")
+    elif scenario == "actor summary":  # shown by its page and the actors' list, not by pages linking to it
+        edit(content / "actors" / "testland.yaml", "An imaginary state,", "An imaginary country,")
+    elif scenario == "relation added":  # a field that other pages' lists are made from
+        edit(content / "actors" / "jane-example.yaml", "parent: example-institute", "parent: example-corp")
+    elif scenario == "order edited":  # the timeline and the orders' download read equipment's orders
+        edit(content / "equipment" / "example-radar.yaml", "quantity: ", "quantity: 1")
     elif scenario == "two workers":
         edit(content / "timeline" / "2008-example-agreement.yaml", "signe un premier accord", "signe un accord")
         jobs = 2

@@ -51,7 +51,7 @@ from ..core.errors import Position, Problem
 PACKAGE = Path(__file__).resolve().parent.parent  # the whole site_builder package
 # The version of every file the cache holds (record, input hashes, state, content results,
 # kept items): one number, raised on any change of any of their formats.
-VERSION = 9
+VERSION = 10
 LIBRARIES = ("jinja2", "markdown-it-py", "pyyaml", "babel", "pydantic", "pagefind")
 RECORDS_PER_BATCH = 256  # write_checked_records: values marshalled together (one each: 25 µs apiece to load)
 # Timestamps this close to (or after) the moment a memo or manifest was taken are

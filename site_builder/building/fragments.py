@@ -8,7 +8,7 @@ language's timeline. A template renders such an item through
 read, and reused while all of that is unchanged, like the pages themselves
 (dependencies.py):
 
-- the entries it read, by the hash of the files that define them, and the
+- the fields of entries it read, by their digests (observed.field_digests), and the
   questions it asked the library, with their answers;
 - where it stands: the page's language and place in the site (its relative
   links), the macro and its arguments. The templates, the code and the site's
@@ -43,8 +43,7 @@ from markupsafe import Markup
 
 from .cache import VERSION, read_checked_records, write_checked_records
 from .dependencies import PageDeps
-from ..content.observed import answer
-from ..content.links import Key
+from ..content.observed import EXISTS, WHOLE, FieldKey, ObservedEntry, answer, unwrapped
 from ..render.views import SiteContext
 
 MIN_KEPT = 32  # items on a page before they are worth a file
@@ -52,7 +51,7 @@ _PLACEHOLDER = re.compile("\x00([na])([0-9]+)\x00")
 _SIMPLE = (str, int, bool, type(None))  # what an item's arguments may be: they are part of its key
 
 # (HTML with placeholders, in UTF-8: half the memory of a text that holds any typographic
-#  quote; entries read, hash of their files, (query, answer) pairs,
+#  quote; fields of entries read, hash of their digests, (query, answer) pairs,
 #  notes cited in order, entries linked from its text in order, page.recording after it)
 Fragment = tuple
 
@@ -91,7 +90,7 @@ class PageItems:
     file of every entry (reading.ContentRead.digests); `files` where pages keep
     their items."""
 
-    def __init__(self, site: SiteContext, deps: PageDeps, digests: dict[Key, str], page_path: str,
+    def __init__(self, site: SiteContext, deps: PageDeps, digests: dict[FieldKey, str], page_path: str,
                  files: ItemFiles = ItemFiles(None)) -> None:
         self.site, self.deps, self.digests = site, deps, digests
         self.store = KeptFile(files, page_path)
@@ -123,10 +122,11 @@ class PageItems:
     def _render(self, page: Any, macro: jinja2.runtime.Macro, kind: str, entry: Any, extra: tuple,
                 options: dict[str, Any]) -> Fragment:
         deps = PageDeps()
-        deps.read(kind, entry.id)
+        deps.read(kind, entry.id, EXISTS)
         calls = _PlaceholderCalls()
         scoped = page.scoped(self.site.observed_by(deps), calls)
-        html = str(macro(scoped, entry, *extra, **options))
+        # the item's entry reports to the item's recorder (it came wrapped for the page's)
+        html = str(macro(scoped, ObservedEntry(unwrapped(entry), kind, deps), *extra, **options))
         entries = tuple(sorted(deps.entries))
         return (html.encode("utf-8"), entries, self._hash(entries), tuple(deps.answers.items()), tuple(calls.notes),
                 tuple(scoped.linked), scoped.recording)
@@ -144,7 +144,7 @@ class PageItems:
         page.recording = recording
         return Markup(html)
 
-    def _hash(self, entries: tuple[Key, ...]) -> bytes:
+    def _hash(self, entries: tuple[FieldKey, ...]) -> bytes:
         files = "\0".join(self.digests.get(key, "-") for key in entries)
         return hashlib.sha1(files.encode(), usedforsecurity=False).digest()
 
@@ -167,17 +167,20 @@ class PageItems:
 class KeptRows:
     """The rows of a download file (exports.py), kept between builds like list items:
     a row's line is reused while the file of its entry is unchanged. (A row reads
-    nothing else: exports.Row.)"""
+    nothing else: exports.Row.) The file depends on the whole entry of each of its
+    rows, kept or not (`deps`: the file's dependencies)."""
 
-    def __init__(self, digests: dict[Key, str], path: str, files: ItemFiles = ItemFiles(None)) -> None:
-        self.digests, self.store = digests, KeptFile(files, path)
+    def __init__(self, deps: PageDeps, digests: dict[FieldKey, str], path: str,
+                 files: ItemFiles = ItemFiles(None)) -> None:
+        self.deps, self.digests, self.store = deps, digests, KeptFile(files, path)
         self._kept: dict[tuple, tuple[str, bytes]] | None = self.store.load()
         self._used: dict[tuple, tuple[str, bytes]] = {}
         self.rendered = self.kept = 0
 
     def line(self, row: tuple[str, Any, tuple], make: Callable[[tuple[str, Any, tuple]], bytes]) -> bytes:
         kind, entry, extra = row
-        key, digest = (kind, entry.id, extra), self.digests.get((kind, entry.id), "-")
+        self.deps.read(kind, entry.id, WHOLE)
+        key, digest = (kind, entry.id, extra), self.digests.get((kind, entry.id, WHOLE), "-")
         stored = self._kept.get(key) if self._kept is not None else None
         if stored is not None and stored[0] == digest != "-":
             self.kept += 1

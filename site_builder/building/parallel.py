@@ -23,6 +23,7 @@ from ..render.jobs import Job, render_job
 from ..core.errors import TemplateFailure
 from ..render.renderer import Renderer
 from ..render.urls import ENTRY_KINDS
+from ..content.observed import FieldKey
 from .workers import can_fork, in_order
 from .write import link_file, put_file
 
@@ -45,10 +46,10 @@ class Task:
     renderer: Renderer
     target: Path | None  # the folder to write into; None: return the bytes instead
     present: dict[str, str]  # path -> hash of what `target` already holds: identical pages are not rewritten
-    entry_numbers: dict[tuple[str, str], int] = field(default_factory=dict)  # see dependencies.entry_index
+    entry_numbers: dict[FieldKey, int] = field(default_factory=dict)  # see dependencies.entry_index
     mirror: Path | None = None  # a folder where each written page is also hard-linked (the next spare)
     fresh: bool = False  # `target` was created empty by this build: no file to replace there
-    digests: dict[tuple[str, str], str] = field(default_factory=dict)  # entry -> hash of its file (reading.py)
+    digests: dict[FieldKey, str] = field(default_factory=dict)  # field of an entry -> its digest (reading.py)
     items: ItemFiles = ItemFiles(None)  # where pages keep their list items, and files their rows (fragments.py)
     heap_frozen: bool = False  # the process froze its heap already (see frozen_heap)
 
@@ -67,7 +68,7 @@ def render_one(task: Task, job: Job) -> Rendered:
     if job.kind == "page":
         items = PageItems(task.renderer.site, deps, task.digests, job.path, task.items)
     elif job.kind == "export":
-        items = KeptRows(task.digests, job.path, task.items)
+        items = KeptRows(deps, task.digests, job.path, task.items)
     chunks = render_job(task.renderer, job, deps, items)
     hashed = digest(*chunks)
     data = None

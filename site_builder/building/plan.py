@@ -18,7 +18,7 @@ from pathlib import Path
 from .cache import PACKAGE, Inputs
 from .dependencies import entry_index, stale_jobs
 from .state import BuildState, runtime_key
-from ..content.links import Key
+from ..content.observed import WHOLE, FieldKey
 from ..render.jobs import Job, site_jobs
 from ..render.views import SiteContext
 
@@ -30,10 +30,10 @@ class Plan:
     files: dict[str, bytes]  # every other file of the site (site_files.py), already made
     render_key: str  # what every page depends on besides the content it reads
     previous: BuildState | None  # the last build's state, if its pages can be kept
-    entry_keys: list[Key]  # every entry, numbered for pages' dependencies (dependencies.entry_index)
+    entry_keys: list[FieldKey]  # every field of every entry, numbered for pages' dependencies (dependencies.entry_index)
 
 
-def plan_pages(site: SiteContext, files: dict[str, bytes], digests: dict[Key, str], last: BuildState | None,
+def plan_pages(site: SiteContext, files: dict[str, bytes], digests: dict[FieldKey, str], last: BuildState | None,
                inputs: Inputs, templates: Path, out: Path) -> Plan:
     jobs = site_jobs(site)
     claimed = [job.path for job in jobs] + list(files)
@@ -41,7 +41,7 @@ def plan_pages(site: SiteContext, files: dict[str, bytes], digests: dict[Key, st
         seen: set[str] = set()
         duplicate = next(path for path in claimed if path in seen or seen.add(path))  # type: ignore[func-returns-value]
         raise DuplicateOutput(f"two pages would be written to {duplicate}")
-    key = render_key(inputs, templates, digests.get(("site", ""), ""), site.base_url)
+    key = render_key(inputs, templates, digests.get(("site", "", WHOLE), ""), site.base_url)
     previous = last if last is not None and last.render_key == key and out.is_dir() else None
     stale = stale_jobs(jobs, previous, site, digests) if previous is not None else jobs
     return Plan(jobs, stale, files, key, previous, entry_index(digests, previous.keys if previous else None))

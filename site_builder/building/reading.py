@@ -21,6 +21,7 @@ from ..content.links import EntryRefs, Owner, extract_references
 from ..content.loading import FileResult, LoadedContent, assemble, content_files, file_digest, read_content_file
 from ..content.models import SiteSettings
 from ..content.markdown import ProseParser
+from ..content.observed import WHOLE, FieldKey, field_digests
 from .memo import ContentResults, Memo, MemoFile, MemoKey, Stored
 from .workers import can_fork, in_order
 
@@ -31,11 +32,13 @@ MIN_FILES_PER_WORKER = 200  # below this, forking costs more than it saves
 class ReadFile:
     result: FileResult
     refs: list[EntryRefs]  # one per entry of the file, in the same order
+    fields: list[dict[str, str]]  # ... and the digest of each of its fields (observed.field_digests)
 
 
 def read_file(kind: str, path: Path, root: Path, parser: ProseParser) -> ReadFile:
     result = read_content_file(kind, path, root)
-    return ReadFile(result, [extract_references(model, parser) for _kind, model, _prefix in result.entries])
+    return ReadFile(result, [extract_references(model, parser) for _kind, model, _prefix in result.entries],
+                    [field_digests(model, result.digest) for _kind, model, _prefix in result.entries])
 
 
 def _read_pickled(kind: str, path: Path, root: Path, parser: ProseParser) -> tuple[str, bytes]:
@@ -49,7 +52,9 @@ class ContentRead:
     problems: list[Problem]
     refs: dict[Owner, EntryRefs]
     files: int  # content files found
-    digests: dict[tuple[str, str], str]  # (kind, id) -> hash of the file that defines it
+    # (kind, id, field) -> what a page's read of it is compared with (observed.field_digests):
+    # the hash of the field's value, or of the entry's file for WHOLE; site.yaml is ("site", "", WHOLE)
+    digests: dict[FieldKey, str]
     reused: int  # files taken from the memo
     in_memory: int  # ... of which already in memory
 
@@ -100,13 +105,16 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, earlier: Conten
         ordered.append(read)
     content, found = assemble([read.result for read in ordered])
     refs: dict[Owner, EntryRefs] = {}
-    digests: dict[tuple[str, str], str] = {}
+    digests: dict[FieldKey, str] = {}
     for read in ordered:
-        for (kind, model, _prefix), entry_refs in zip(read.result.entries, read.refs):
+        for (kind, model, _prefix), entry_refs, fields in zip(read.result.entries, read.refs, read.fields):
             owner = None if isinstance(model, SiteSettings) else (kind, model.id)
-            if owner is None or content.origins.get(owner, None) is not None:
+            if owner is None:
                 refs.setdefault(owner, entry_refs)
-                digests.setdefault(owner or ("site", ""), read.result.digest)
+                digests.setdefault(("site", "", WHOLE), read.result.digest)
+            elif content.origins.get(owner, None) is not None and owner not in refs:
+                refs[owner] = entry_refs
+                digests.update(((kind, owner[1], name), digest) for name, digest in fields.items())
     results = {(key, index[key]): read for key, read in zip(keys, ordered) if key in index}
     if earlier is not None:
         earlier.index, earlier.in_memory = index, results

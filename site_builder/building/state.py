@@ -9,8 +9,8 @@ a checked file (cache.py: the SHA-256 of the rest on its first line):
 - the render fingerprint: everything every page depends on besides entries
   (templates, translations, the generator's code and libraries, site.yaml,
   the base URL);
-- the hash of the file behind each entry, and for each page its output hash and
-  what it read (dependencies.py);
+- the digest of each field of each entry, and for each page its output hash and
+  which of them it read (dependencies.py);
 - the hash of every file of the live site and of the spare folder: the previous
   site, kept after the swap so that the next build updates it in place instead of
   writing the whole site again (see write.py).
@@ -31,6 +31,7 @@ from typing import Any
 
 from .cache import PACKAGE, VERSION, library_versions, read_checked_pickle, write_checked_pickle
 from .memo import Memo
+from ..content.observed import FieldKey
 
 
 
@@ -53,8 +54,8 @@ def runtime_key() -> str:
 @dataclass
 class BuildState:
     render_key: str = ""
-    entries: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> hash of its file
-    keys: list[tuple[str, str]] = field(default_factory=list)  # entries as numbered in pages' dependencies
+    entries: dict[FieldKey, str] = field(default_factory=dict)  # (kind, id, field) -> its digest (reading.py)
+    keys: list[FieldKey] = field(default_factory=list)  # fields as numbered in pages' dependencies
     pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # page path -> (hash, dependencies.PageDeps.frozen)
     live: dict[str, str] = field(default_factory=dict)  # every file of the live site -> hash
     spare: dict[str, str] | None = None  # every file of the spare folder -> hash, if there is one

@@ -28,7 +28,8 @@ from .state import BuildState
 from .write import removed_on_failure
 from ..content.aliases import canonicalize, check_aliases
 from ..content.library import Library
-from ..content.links import LINKABLE, Key, check_references
+from ..content.links import LINKABLE, check_references
+from ..content.observed import FieldKey
 from ..content.markdown import ProseParser
 from ..core.confine import LINK_HINT, links_leaving
 from ..core.errors import ContentError, Position, Problem, TemplateFailure
@@ -127,7 +128,7 @@ def load_templates(site: SiteContext, templates: Path, compiled: Path | None, im
         raise template_failure(exc) from None
 
 
-def plan(site: SiteContext, files: dict[str, bytes], digests: dict[Key, str], last: BuildState | None,
+def plan(site: SiteContext, files: dict[str, bytes], digests: dict[FieldKey, str], last: BuildState | None,
          inputs: Inputs, config: BuildConfig, log: Log) -> Plan:
     started = time.perf_counter()
     try:
@@ -146,7 +147,7 @@ class Published:
     mirrored: bool  # the spare folder is a hard-linked copy of the new live site
 
 
-def render_and_publish(plan: Plan, renderer: Renderer, digests: dict[Key, str], memory: BuildMemory,
+def render_and_publish(plan: Plan, renderer: Renderer, digests: dict[FieldKey, str], memory: BuildMemory,
                        last: BuildState | None, config: BuildConfig, log: Log) -> Published:
     """Render the stale pages into the folder to publish (the spare, or a new one),
     bring the unchanged ones there, index it for search and swap it in."""

@@ -1,33 +1,46 @@
 """The library as one page sees it: every read reported to a `Recorder`.
 
-Rendering reads the content only through this view. A page reports each entry it read
-(`Recorder.read`: `get`, and every entry a listing returned) and each question it asked
-with the answer it got (`Recorder.asked`: which events involve this actor, what links
-here, does this id exist, which entries of a kind there are...). Rendering does not
-care who listens: by default nobody (`NO_RECORDER`); an incremental build records
-what each page read, to render it again only when one of those reads would now give
-something else (building/dependencies.py). `answer` asks a recorded question again.
+Rendering reads the content only through this view. A page reports each field of an
+entry it read (`Recorder.read(kind, id, field)`: the entries `get` and the listings
+return are wrapped so that reading `entry.summary` reports `summary`) and each
+question it asked with the answer it got (`Recorder.asked`: which events involve this
+actor, what links here, does this id exist, which entries of a kind there are...).
+Rendering does not care who listens: by default nobody (`NO_RECORDER`, and entries are
+not wrapped); an incremental build records what each page read, to render it again
+only when one of those reads would now give something else
+(building/dependencies.py). `answer` asks a recorded question again; `field_digests`
+says what a read of each field is compared with.
+
+Reads are exact to the field because a hub is read by thousands of pages for its name
+and address alone: at 5,000 entries, a change to the `azerbaijan` actor's summary
+re-rendered 10,000 pages when a page depended on the whole entry, and a handful now.
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
+from types import FunctionType, MethodType
 from typing import Any, Iterator, Protocol
 
 from .library import Library
 from .links import Key, Links
 
 Query = tuple[Any, ...]  # ("all", kind), ("canonical", kind, id), ("events_with", relation, id)...
+FieldKey = tuple[str, str, str]  # (kind, id, field): what a page read
+WHOLE = "*"  # the field of a read that may depend on anything the entry says
+EXISTS = "id"  # the field a page reads when it only needs the entry to be there (a link to it)
 
 
 class Recorder(Protocol):
-    def read(self, kind: str, id: str) -> None:
-        """The page read this entry: it depends on everything the entry's file says."""
+    def read(self, kind: str, id: str, field: str) -> None:
+        """The page read this field of this entry (WHOLE: any of them)."""
 
     def asked(self, query: Query, answer: Any) -> None:
         """The page asked the library this question and got this answer."""
 
 
 class _Nobody:
-    def read(self, kind: str, id: str) -> None:
+    def read(self, kind: str, id: str, field: str) -> None:
         pass
 
     def asked(self, query: Query, answer: Any) -> None:
@@ -35,6 +48,85 @@ class _Nobody:
 
 
 NO_RECORDER: Recorder = _Nobody()
+
+
+def field_digests(model: Any, file_digest: str) -> dict[str, str]:
+    """What a read of each field of an entry is compared with from one build to the next:
+    a hash of the field's value (pickled: every detail of the value counts, where a repr
+    might leave one out), and the hash of the entry's file for WHOLE."""
+    digests = {WHOLE: file_digest}
+    for name in type(model).model_fields:
+        value = pickle.dumps(getattr(model, name), protocol=5)
+        digests[name] = hashlib.blake2b(value, digest_size=12).hexdigest()
+    return digests
+
+
+_MISSING = object()
+
+
+class ObservedEntry:
+    """An entry that reports each field read from it.
+
+    Looks like the entry to templates and views (attributes, `isinstance`, equality);
+    a field read reports that field, a method of the entry's class runs on this wrapper
+    (so its own reads are reported), and anything else (pydantic's `model_*` methods,
+    `str()`) reports a read of the WHOLE entry."""
+
+    __slots__ = ("_entry", "_kind", "_recorder")
+
+    def __init__(self, entry: Any, kind: str, recorder: Recorder):
+        object.__setattr__(self, "_entry", entry)
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_recorder", recorder)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # protocols looked up on instances (copy, pickle): not the entry's
+            raise AttributeError(name)
+        entry = self._entry
+        cls = type(entry)
+        if name in cls.model_fields:
+            self._recorder.read(self._kind, entry.id, name)
+            return getattr(entry, name)
+        attribute = getattr(cls, name, _MISSING)
+        if attribute is _MISSING and name not in cls.model_computed_fields:
+            # not an attribute of this kind of entry, whatever it says (`getattr(entry, "date",
+            # None)` on an actor): nothing it could change
+            raise AttributeError(f"{cls.__name__!r} object has no attribute {name!r}")
+        if type(attribute) is FunctionType and not name.startswith("model_"):
+            return MethodType(attribute, self)
+        self._recorder.read(self._kind, entry.id, WHOLE)
+        return getattr(entry, name)
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # isinstance(entry, Event) holds for a wrapped Event
+        return type(self._entry)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self._entry).__name__} is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._whole() == unwrapped(other))
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
+
+    def __str__(self) -> str:
+        return str(self._whole())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._whole())
+
+    def _whole(self) -> Any:
+        self._recorder.read(self._kind, self._entry.id, WHOLE)
+        return self._entry
+
+
+def unwrapped(entry: Any) -> Any:
+    """The entry itself, whether or not it is wrapped in an ObservedEntry (not reported)."""
+    return object.__getattribute__(entry, "_entry") if type(entry) is ObservedEntry else entry
 
 
 def _ids(entries: list[Any]) -> tuple[str, ...]:
@@ -50,21 +142,21 @@ class ObservedLibrary:
         self._documents_noted = False
 
     def _read(self, kind: str, entry: Any) -> Any:
-        self._recorder.read(kind, entry.id)
-        return entry
+        return ObservedEntry(entry, kind, self._recorder)
 
     def get(self, kind: str, id: str) -> Any:
         entry = self._library.get(kind, id)
         if entry.id != id:  # through a former id: which entry it leads to may change
             self._recorder.asked(("canonical", kind, id), entry.id)
+        self._recorder.read(kind, entry.id, EXISTS)
         return self._read(kind, entry)
 
     def canonical(self, kind: str, id: str) -> str:
         answer = self._library.canonical(kind, id)
         if answer == id and self._library.has(kind, id):
-            # the entry's own id (a link to it): depending on the entry is simpler to store
-            # and a little broader, so a page that links to an entry is rendered with it
-            self._recorder.read(kind, id)
+            # the entry's own id (a link to it): the page needs the entry to be there, and
+            # that is stored as a read, smaller than a question with its answer
+            self._recorder.read(kind, id, EXISTS)
         else:
             self._recorder.asked(("canonical", kind, id), answer)
         return answer
@@ -72,7 +164,7 @@ class ObservedLibrary:
     def has(self, kind: str, id: str) -> bool:
         answer = self._library.has(kind, id)
         if answer:
-            self._recorder.read(kind, id)
+            self._recorder.read(kind, id, EXISTS)
         else:
             self._recorder.asked(("has", kind, id), answer)
         return answer

@@ -53,7 +53,7 @@ class ColumnView(PageView):
 
 def prose_fields(entry: Any) -> list[Prose]:
     """The entry's own texts, in the order of its fields (summary, body, description, note)."""
-    return [value for name in type(entry).model_fields if isinstance(value := getattr(entry, name), Prose)]
+    return [value for name in entry.__class__.model_fields if isinstance(value := getattr(entry, name), Prose)]
 
 
 @dataclass(frozen=True)
