@@ -71,8 +71,11 @@ def stale_jobs(jobs: list[Job], previous: Any, site: SiteContext, digests: dict[
     """The jobs whose page may differ from the previous build's (state.BuildState):
     new pages, and pages that read a changed field or got a different answer."""
     numbers = {key: number for number, key in enumerate(previous.keys)}
-    changed = {numbers[key] for key in digests.keys() | previous.entries.keys()
-               if digests.get(key) != previous.entries.get(key) and key in numbers}
+    before = previous.entries
+    # changed or new fields, then fields gone (one pass over each: 70,000 fields at 5,000 entries)
+    differ = [key for key, digest in digests.items() if before.get(key) != digest]
+    differ += before.keys() - digests.keys()
+    changed = {numbers[key] for key in differ if key in numbers}
     answers: dict[Query, Any] = {}
     stale = []
     for job in jobs:

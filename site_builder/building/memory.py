@@ -210,15 +210,15 @@ class BuildMemory:
     # -------------------------------------------------------------------------------
     def _last_record(self) -> dict[str, Any] | None:
         """The last build's record: the one this process saved, if its file is still
-        that one, else read (without the folders' times outside a long-running process:
-        they only serve to find that nothing changed, 4 MB at 5,000 entries)."""
+        that one, else read. Kept in memory for the rest of the build too: a build asks
+        for it twice (is anything changed, then which live files are as it left them),
+        and reading it takes 0.15 s at 5,000 entries."""
         identity = _identity(self.paths.record)
         if self._record is not None and identity is not None and self._record[1] == identity:
             return self._record[0]
         self.read_from_disk.append("record")
         record = load_record(self.paths.record)
-        if self.resident:
-            self._record = (record, identity)
+        self._record = (record, identity)
         return record
 
 

@@ -13,7 +13,7 @@ both have once been called `drones`.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel
@@ -69,11 +69,17 @@ def canonicalize(library: Library) -> Library:
 Model = TypeVar("Model", bound=BaseModel)
 
 
+@lru_cache(maxsize=None)
+def _fields(model_class: type[BaseModel]) -> tuple[tuple[str, Ref | None], ...]:
+    """Each field of a model class with its Ref marker, if it holds ids (once per class)."""
+    return tuple((name, next((m for m in info.metadata if isinstance(m, Ref)), None))
+                 for name, info in model_class.model_fields.items())
+
+
 def _rewrite(model: Model, library: Library) -> Model:
     updates: dict[str, Any] = {}
-    for name, info in type(model).model_fields.items():
+    for name, ref in _fields(type(model)):
         value = getattr(model, name)
-        ref = next((m for m in info.metadata if isinstance(m, Ref)), None)
         if ref is not None:
             if isinstance(value, list):
                 new: Any = list(dict.fromkeys(library.canonical(ref.kind, id) for id in value))
@@ -84,8 +90,12 @@ def _rewrite(model: Model, library: Library) -> Model:
             new = f"{kind}:{library.canonical(kind, id)}"
         elif isinstance(value, BaseModel):
             new = _rewrite(value, library)
+            if new is value:  # (unchanged: comparing two models field by field is what took the time)
+                continue
         elif isinstance(value, list) and any(isinstance(item, BaseModel) for item in value):
             new = [_rewrite(item, library) if isinstance(item, BaseModel) else item for item in value]
+            if all(a is b for a, b in zip(new, value)):
+                continue
         else:
             continue
         if new != value:
