@@ -206,22 +206,22 @@ FONT = 13
 TOLERANCE = 1.5  # map units: finer detail is not seen at a phone's or a page's width
 
 
-def locator_map(countries: Sequence[Country], places: Sequence[Place], window: Window, *, label: str,
-                label_at: dict[str, tuple[float, float]] | None = None) -> str:
-    """The countries in `window`, those of `places` shaded, labelled and linked to their
-    pages; the rest drawn faintly for context. `label_at`: a code's label position
-    (lon, lat) where the middle of the country's visible part would crowd its neighbours.
-    aria-hidden like pictures.py: the template lists the same countries with links."""
+@dataclass(frozen=True)
+class Shape:
+    """A country as a map window draws it: its outline as an SVG path, and the centre of
+    the largest visible part of its main land (where its label goes)."""
+
+    code: str
+    d: str
+    centre: tuple[float, float]
+
+
+def country_shapes(countries: Sequence[Country], window: Window) -> tuple[Shape, ...]:
+    """The outlines of `countries` that reach into `window`, projected and thinned: the
+    costly part of a map, the same whatever the map names (so a caller may keep it)."""
     project, height = window.projector(WIDTH)
-    wanted = {place.code: place for place in places}
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="picture locator-map" viewBox="0 0 {WIDTH} {_num(height)}" '
-           f'width="100%" aria-hidden="true" focusable="false" font-size="{FONT}" fill="currentColor">'
-           f'<title>{_esc(label)}</title>',
-           f'<defs><clipPath id="map-window"><rect width="{WIDTH}" height="{_num(height)}"/></clipPath></defs>',
-           f'<rect class="map-sea" width="{WIDTH}" height="{_num(height)}" fill="#dde9f3"/>',
-           '<g clip-path="url(#map-window)">']
-    labels = []
     margin = 4  # map units outside the window still drawn, so outlines are not cut at the frame
+    shapes = []
     for country in countries:
         paths, best = [], (0.0, 0.0, 0.0)
         for polygon in country.polygons:
@@ -241,19 +241,40 @@ def locator_map(countries: Sequence[Country], places: Sequence[Place], window: W
                     area, cx, cy = _area_and_centroid(inside)
                     if area > best[0]:
                         best = (area, cx, cy)
-        if not paths:
-            continue
-        d = "".join(paths)
-        place = wanted.get(country.code)
+        if paths:
+            shapes.append(Shape(country.code, "".join(paths), (best[1], best[2])))
+    return tuple(shapes)
+
+
+def locator_map(countries: Sequence[Country], places: Sequence[Place], window: Window, *, label: str,
+                label_at: dict[str, tuple[float, float]] | None = None,
+                shapes: Sequence[Shape] | None = None) -> str:
+    """The countries in `window`, those of `places` shaded, labelled and linked to their
+    pages; the rest drawn faintly for context. `label_at`: a code's label position
+    (lon, lat) where the middle of the country's visible part would crowd its neighbours;
+    `shapes`: `country_shapes(countries, window)` if the caller already has them.
+    aria-hidden like pictures.py: the template lists the same countries with links."""
+    project, height = window.projector(WIDTH)
+    wanted = {place.code: place for place in places}
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="picture locator-map" viewBox="0 0 {WIDTH} {_num(height)}" '
+           f'width="100%" aria-hidden="true" focusable="false" font-size="{FONT}" fill="currentColor">'
+           f'<title>{_esc(label)}</title>',
+           f'<defs><clipPath id="map-window"><rect width="{WIDTH}" height="{_num(height)}"/></clipPath></defs>',
+           f'<rect class="map-sea" width="{WIDTH}" height="{_num(height)}" fill="#dde9f3"/>',
+           '<g clip-path="url(#map-window)">']
+    labels = []
+    for shape in (shapes if shapes is not None else country_shapes(countries, window)):
+        d = shape.d
+        place = wanted.get(shape.code)
         if place is None:
             out.append(f'<path class="map-land" d="{d}" fill="#f4f1ea" stroke="#9a968c" stroke-width="0.5"/>')
             continue
         out.append(f'<a href="{_esc(place.href)}" tabindex="-1" class="pic-link"><title>{_esc(place.tooltip)}</title>'
                    f'<path class="map-named" d="{d}" fill="#e8b48f" stroke="#5a3a22" stroke-width="0.8"/></a>')
-        if label_at and country.code in label_at:
-            x, y = project(*label_at[country.code])
+        if label_at and shape.code in label_at:
+            x, y = project(*label_at[shape.code])
         else:
-            x, y = best[1], best[2]
+            x, y = shape.centre
         labels.append((place, x, y))
     out.append("</g>")
     # labels last, on top, each with a halo; kept inside the frame

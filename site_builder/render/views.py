@@ -11,6 +11,7 @@ import copy
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Mapping
 from urllib.parse import urlparse
 
@@ -19,7 +20,7 @@ from babel.numbers import get_currency_name
 from markupsafe import Markup, escape
 
 from .charts import bar_chart
-from .geo import Place, Window, load_region, locator_map
+from .geo import Country, Place, Shape, Window, country_shapes, load_region, locator_map
 from .pictures import heat_map, timeline_overview
 from .citation import Citation, CitedPage, cite
 from .reference import Document, reference
@@ -50,14 +51,17 @@ MAP_LABELS: dict[str, tuple[float, float]] = {
     "400": (38.2, 30.0),   # Jordan
     "760": (39.2, 35.2),   # Syria
 }
-_REGION: list[Any] = []
-
-
-def _region() -> list[Any]:
-    """The map's outlines, read once per process (geo.py)."""
-    if not _REGION:
-        _REGION.extend(load_region())
-    return _REGION
+@lru_cache(maxsize=1)
+def _region() -> tuple[list[Country], tuple[Shape, ...], frozenset[str]]:
+    """The map's countries, their outlines in its window and the codes of those with a
+    point inside it: made once per process (geo.py), the same for every page and build.
+    (0.13 s a page: the list of actors is rendered again after any actor's edit.)"""
+    countries = load_region()
+    project, height = MAP_WINDOW.projector(1)
+    visible = frozenset(c.code for c in countries if any(0 <= x <= 1 and 0 <= y <= height
+                                                         for polygon in c.polygons for lon, lat in polygon[0]
+                                                         for x, y in [project(lon, lat)]))
+    return countries, country_shapes(countries, MAP_WINDOW), visible
 
 
 @dataclass
@@ -296,15 +300,11 @@ class PageView(PageMeta):
         """The map of the countries the site names (states with a `map_code`): (SVG,
         the states drawn on it, the states outside its window), states by name."""
         states = sorted((s for s in states if s.map_code), key=lambda s: sort_text(self.words.text(s.name)))
-        countries = [c for c in _region() if c.code in {s.map_code for s in states}]
-        project, height = MAP_WINDOW.projector(1)
-        visible = {c.code for c in countries if any(0 <= x <= 1 and 0 <= y <= height
-                                                     for polygon in c.polygons for lon, lat in polygon[0]
-                                                     for x, y in [project(lon, lat)])}
+        countries, shapes, visible = _region()
         on_map = [s for s in states if s.map_code in visible]
         places = [Place(s.map_code, self.words.text(s.name), self.url("actor", s.id), self.words.text(s.name)) for s in on_map]
-        svg = locator_map(_region(), places, MAP_WINDOW, label=self.words._("Countries named on this site"),
-                          label_at=MAP_LABELS)
+        svg = locator_map(countries, places, MAP_WINDOW, label=self.words._("Countries named on this site"),
+                          label_at=MAP_LABELS, shapes=shapes)
         return Markup(svg), on_map, [s for s in states if s.map_code not in visible]
 
     # -- infobox (an entry's facts at a glance, beside its text) ------------------------
