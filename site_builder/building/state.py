@@ -27,11 +27,13 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import PACKAGE, VERSION, library_versions, read_checked_pickle, write_checked_pickle
 from .memo import Memo
-from ..content.observed import FieldKey
+
+if TYPE_CHECKING:  # (only the type: a build with nothing to do imports no content code, see pipeline.py)
+    from ..content.observed import FieldKey
 
 
 
