@@ -119,6 +119,15 @@ class ObservedEntry:
     def __iter__(self) -> Iterator[Any]:
         return iter(self._whole())
 
+    def __copy__(self) -> ObservedEntry:  # immutable: a copy is itself
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ObservedEntry:
+        return self
+
+    def __reduce__(self) -> Any:
+        raise TypeError("an entry as a page reads it stays in the process that renders the page")
+
     def _whole(self) -> Any:
         self._recorder.read(self._kind, self._entry.id, WHOLE)
         return self._entry
