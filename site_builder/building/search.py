@@ -82,7 +82,8 @@ def search_document(page: bytes) -> str | None:
 def _without_ignored(html: str) -> str:
     """`html` without the elements marked `data-pagefind-ignore` (nested same-name
     elements counted, so a <section> inside an ignored <section> ends nothing)."""
-    kept, pos = [], 0
+    kept: list[str] = []
+    pos = 0
     while (found := _IGNORED.search(html, pos)) is not None:
         name = found.group(1)
         tags = re.compile(rf"<{name}[\s>]|</{name}>")
