@@ -215,3 +215,22 @@ def test_serve_answers_search_from_the_background_index(site_copy: Path, templat
     assert "index is up to date with build 1" in server.stderr.read_text(encoding="utf-8")
     built = (tmp_path / "build" / "fr" / "recherche" / "index.html").read_text(encoding="utf-8")
     assert "data-preview-only hidden>" in built and "querySelectorAll" not in built
+
+
+def test_one_pagefind_run_per_language_makes_the_same_index(site_with_alias: Path, tmp_path: Path):
+    """Large sites are indexed one language at a time (half the memory): same pages, same
+    records, and an entry file that lists both languages."""
+    from site_builder.building.search import site_documents, write_bundle
+
+    documents = site_documents(site_with_alias)
+    write_bundle(documents, tmp_path / "bundle", tmp_path / "scratch", split_from=0)
+    assert indexed_pages(tmp_path / "bundle") == indexed_pages(site_with_alias / "pagefind")
+    entry = json.loads((tmp_path / "bundle" / "pagefind-entry.json").read_text())
+    whole = json.loads((site_with_alias / "pagefind" / "pagefind-entry.json").read_text())
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {
+        lang: info["page_count"] for lang, info in whole["languages"].items()}
+    assert {key: value for key, value in entry.items() if key != "languages"} == {
+        key: value for key, value in whole.items() if key != "languages"}
+    for lang, info in entry["languages"].items():
+        assert (tmp_path / "bundle" / f"pagefind.{info['hash']}.pf_meta").is_file(), lang
+    assert not (tmp_path / "scratch").exists() or not any((tmp_path / "scratch").iterdir())

@@ -13,10 +13,11 @@ on the whole site it read and parsed all 25,000 pages of a 5,000-entry site
 the navigation, footnotes and lists it then ignored: 29 CPU s and 1 GB. Each page
 carrying `data-pagefind-body` is cut down to its `<html lang>`, `<title>` and
 the marked element without its ignored parts, written into a scratch folder with
-the page's own path (so Pagefind gives the same URL), and Pagefind indexes that:
-the same pages, words, titles, excerpts and filters (docs/decisions.md), in a
-third of the time. The CLI on a folder beats Pagefind's service API here: the
-CLI parses files on every core, the service one message at a time.
+the page's own path (so Pagefind gives the same URL), and Pagefind indexes that,
+once per language: the same pages, words, titles, excerpts and filters, for 40 %
+of the CPU time and 40 % of the memory (docs/decisions.md, D39). The CLI on a
+folder beats Pagefind's service API here: the CLI parses files on every core, the
+service one message at a time.
 
 A build indexes the staging folder before the atomic swap (see `write.publish`),
 so the published folder is never without its index. `serve` indexes after the
@@ -47,6 +48,7 @@ BUNDLE = "pagefind"  # folder of the search bundle, relative to the site root
 PAGEFIND = (sys.executable, "-m", "pagefind")
 INSTALL_HINT = "install it with `pip install 'pagefind[extended]'` (or `make site`), or build with --no-search"
 _DETAIL_LINES = 8
+SPLIT_FROM = 2000  # documents from which Pagefind runs once per language (write_bundle)
 _BODY = "data-pagefind-body"
 _LANG = re.compile(r"""\blang=["']?([^"'\s>]*)""")
 _IGNORED = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?\sdata-pagefind-ignore(?![\w-])[^>]*>")
@@ -134,7 +136,8 @@ def _html_files(site: Path) -> list[str]:
 
 
 def write_bundle(documents: Mapping[str, str], target: Path, scratch: Path, command: Sequence[str] = PAGEFIND,
-                 timeout: float = 600, started: Callable[[subprocess.Popen], None] | None = None) -> None:
+                 timeout: float = 600, started: Callable[[subprocess.Popen], None] | None = None,
+                 split_from: int = SPLIT_FROM) -> None:
     """Write the Pagefind bundle of `documents` (path → search document) into `target`;
     raise OutputError if that fails. `scratch`: a folder of this call's own (emptied
     first), where the documents are written for Pagefind to read. `started` is given
@@ -144,14 +147,16 @@ def write_bundle(documents: Mapping[str, str], target: Path, scratch: Path, comm
     run writes its language's files and the shared ones (the same bytes every time), and
     `pagefind-entry.json`, which lists the languages, is then written with all of them.
     Pagefind's memory grows with the pages of a run (about 55 KB a page), so this halves
-    the peak of a bilingual site; the indexes are those of one run over every page."""
+    the peak of a bilingual site; the indexes are those of one run over every page. Below
+    `split_from` documents one run does it all (a second Pagefind start costs 0.2 s)."""
     target = Path(target).absolute()
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.rmtree(target, ignore_errors=True)
     by_language: dict[str, dict[str, str]] = {}
     for path, document in documents.items():
         found = _LANG.search(document, 0, document.find(">", document.find("<html")) + 1)
-        by_language.setdefault(found.group(1) if found else "", {})[path] = document
+        language = found.group(1) if found and len(documents) >= split_from else ""
+        by_language.setdefault(language, {})[path] = document
     languages: dict[str, Any] = {}
     entry: dict[str, Any] = {}
     for number, (_language, group) in enumerate(sorted(by_language.items()) or [("", {})]):
