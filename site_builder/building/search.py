@@ -294,8 +294,9 @@ class BackgroundIndex:
         with self._changed:
             return self._published[-1][0] if self._published else 0
 
-    def close(self, timeout: float = 5.0) -> None:
-        """Stop: a running Pagefind is killed; nothing is published any more."""
+    def close(self, timeout: float = 2.0) -> None:
+        """Stop: a running Pagefind is killed; nothing is published any more. The thread
+        is waited for `timeout` at most (it may be reading pages: it is a daemon)."""
         with self._changed:
             self._closed = True
             process = self._process
@@ -311,7 +312,7 @@ class BackgroundIndex:
                 self._changed.wait_for(lambda: self._closed or self._pending is not None)
                 if self._closed:
                     return
-            started = time.perf_counter()
+            started, generation = time.perf_counter(), 0
             try:
                 with self._site:
                     with self._changed:

@@ -54,7 +54,7 @@ class Outcome:
     generation: int
     problems: tuple[Problem, ...] = ()  # the content errors (and warnings) of a failed build
     failure: str = ""  # a broken template or an unwritable output folder
-    rendered: tuple[str, ...] | None = ()  # pages the build wrote anew (None: maybe all of them)
+    rendered: tuple[str, ...] = ()  # the pages the build wrote anew (what the search index reads again)
 
     @property
     def ok(self) -> bool:
