@@ -234,3 +234,33 @@ def test_one_pagefind_run_per_language_makes_the_same_index(site_with_alias: Pat
     for lang, info in entry["languages"].items():
         assert (tmp_path / "bundle" / f"pagefind.{info['hash']}.pf_meta").is_file(), lang
     assert not (tmp_path / "scratch").exists() or not any((tmp_path / "scratch").iterdir())
+
+
+def test_the_preview_index_follows_added_and_deleted_entries(site_copy: Path, tmp_path: Path):
+    """Only the pages a build rendered are read again (a few at a time here); a deleted
+    entry's pages leave the index, a new entry's join it."""
+    options = BuildConfig(site_copy, tmp_path / "build", ROOT / "templates", jobs=1)
+    memory = BuildMemory.kept_between_builds(options.out)
+    reports: list[str] = []
+    search = BackgroundIndex(options.out, memory.paths.search_preview, reports.append)
+    search.READ_BATCH = 3
+    try:
+        assert build_and_index(options, 1, io.StringIO(), io.StringIO(), memory, search).ok
+        _wait(lambda: search.published() == 1, "indexed build 1")
+        first = indexed_pages(search.bundles()[0])
+        assert "/fr/chronologie/2022-06-example-delivery/" in first
+        timeline = site_copy / "timeline"
+        (timeline / "2022-06-example-delivery.yaml").unlink()
+        added = (timeline / "2020-09-example-trials.yaml").read_text(encoding="utf-8")
+        (timeline / "2023-01-brand-new.yaml").write_text(
+            added.replace("id: 2020-09-example-trials", "id: 2023-01-brand-new").replace("date: 2020-09/2020-11", "date: 2023-01"),
+            encoding="utf-8")
+        err = io.StringIO()
+        assert build_and_index(options, 2, io.StringIO(), err, memory, search).ok, err.getvalue()
+        _wait(lambda: search.published() == 2, "indexed build 2")
+        second = indexed_pages(search.bundles()[0])
+        assert "/fr/chronologie/2022-06-example-delivery/" not in second
+        assert "/en/timeline/2023-01-brand-new/" in second and "/fr/chronologie/2023-01-brand-new/" in second
+        assert len(second) == len(first)
+    finally:
+        search.close()

@@ -245,13 +245,15 @@ class BackgroundIndex:
     Reading the site: builds only write into the spare and swap it in whole, so the
     live folder is a complete site between two swaps. Builds hold `site_lock()` from
     their start until they have `request`ed indexing; the reader holds it while it reads
-    pages, so it reads one complete site, the one of the last request. It reads only the
-    pages a build rendered (the others are byte for byte what they were) and keeps each
-    page's search document between builds. Pagefind then runs without the lock.
+    a batch of pages (`_read`), so no swap happens within a batch. It reads only the
+    pages a build rendered (the others are byte for byte what they were; every page
+    after the first build) and keeps each page's search document between builds.
+    Pagefind then runs without the lock.
     `report` gets one line per index made or failed; nothing here raises into serve.
     """
 
     KEEP = 2  # bundles kept: the newest, and the one a reader may still be using
+    READ_BATCH = 500  # pages read under one hold of the site lock (about 0.1 s)
 
     def __init__(self, site: Path, home: Path, report: Callable[[str], None], command: Sequence[str] = PAGEFIND,
                  timeout: float = 600):
@@ -318,28 +320,38 @@ class BackgroundIndex:
                     with self._changed:
                         assert self._pending is not None
                         (generation, pages), self._pending = self._pending, None
-                    self._read(None if first else pages)
-                    documents = dict(self._documents)
+                    if first or pages is None:
+                        self._documents, pages = {}, set(_html_files(self.site))
+                self._read(sorted(pages))
                 first = False
+                with self._site:
+                    # pages no longer in the site (an entry deleted) were not rendered: drop them
+                    for path in [path for path in self._documents
+                                 if not os.path.exists(os.path.join(self.site, path))]:
+                        del self._documents[path]
+                    documents = dict(self._documents)
                 self._index(generation, documents, started)
             except Exception as exc:  # noqa: BLE001 - a failed index must not stop the preview
                 if not self._closed:
                     self.report(f"search: the preview's index of build {generation} failed: {exc}"
                                 f" (search shows the previous index until the next change)")
 
-    def _read(self, pages: set[str] | None) -> None:
-        if pages is None:
-            self._documents = site_documents(self.site)
-            return
-        found = site_documents(self.site, pages)
-        for path in pages:
-            if path in found:
-                self._documents[path] = found[path]
-            else:
-                self._documents.pop(path, None)
-        # pages no longer in the site (an entry deleted) were not rendered: drop them
-        for path in [path for path in self._documents if not os.path.exists(os.path.join(self.site, path))]:
-            del self._documents[path]
+    def _read(self, pages: list[str]) -> None:
+        """Read `pages` again, `READ_BATCH` at a time, each batch under the site lock: a
+        build waits for one batch at most, and runs between two. A page read after a
+        later build is that build's (never older than asked for); that build asked to
+        read the pages it rendered again, so each page ends up as the last build made it."""
+        for start in range(0, len(pages), self.READ_BATCH):
+            batch = pages[start:start + self.READ_BATCH]
+            with self._site:
+                if self._closed:
+                    raise OutputError("stopped")
+                found = site_documents(self.site, batch)
+                for path in batch:
+                    if path in found:
+                        self._documents[path] = found[path]
+                    else:  # not a page Pagefind indexes, or gone
+                        self._documents.pop(path, None)
 
     def _index(self, generation: int, documents: dict[str, str], started: float) -> None:
         if documents == self._indexed and self._published:  # e.g. a template comment edited
