@@ -168,7 +168,7 @@ def test_reload_script_goes_before_the_last_body_end():
 
 
 def test_serve_can_skip_the_search_index():
-    """Pagefind re-indexes the whole site on every save; large sites preview without it."""
+    """The preview may leave search out (it is otherwise made in the background after each save)."""
     from site_builder.commands.cli import _parser
 
     assert _parser().parse_args(["serve"]).search is True

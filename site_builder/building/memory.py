@@ -72,6 +72,14 @@ class CachePaths:
         return self._file("spare")
 
     @property
+    def search(self) -> Path:  # the search documents a build gives Pagefind, for the time it runs (search.py)
+        return self._file("search-pages")
+
+    @property
+    def search_preview(self) -> Path:  # serve's search bundles, made in the background (search.BackgroundIndex)
+        return self._file("search")
+
+    @property
     def lock(self) -> Path:
         return self._file("lock")
 

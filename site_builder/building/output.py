@@ -104,14 +104,17 @@ def write_pages(staging: Staging, task: Task, plan: Plan, previous: BuildState |
 
 
 def publish_site(staging: Staging, state: BuildState, out: Path, search: bool, memory: BuildMemory,
-                 last: BuildState | None, live_manifest: dict[str, list[int]], log: Log) -> dict[str, list[int]]:
+                 last: BuildState | None, live_manifest: dict[str, list[int]], log: Log,
+                 pages: list[str] | None = None) -> dict[str, list[int]]:
     """Index the prepared site for search (before the swap: the live site never lacks its
-    index), swap it in, and keep the previous site as the next spare. Fills in the state's
-    spare folder; returns the [size, mtime_ns] of the new live site's files known without
-    looking again (those of the spare this build did not write: their stat was just taken)."""
+    index), swap it in, and keep the previous site as the next spare. `pages`: the pages
+    that may be indexed (None: every .html file); search.py reads only those. Fills in
+    the state's spare folder; returns the [size, mtime_ns] of the new live site's files
+    known without looking again (those of the spare this build did not write: their stat
+    was just taken)."""
     def index(folder: Path) -> None:
         started = time.perf_counter()
-        index_site(folder)
+        index_site(folder, pages, scratch=memory.paths.search)
         log(f"search: Pagefind index in {elapsed(started)}")
 
     kept = publish(staging.folder, out, index if search else None,

@@ -158,7 +158,8 @@ def render_and_publish(plan: Plan, renderer: Renderer, digests: dict[FieldKey, s
                 heap_frozen=memory.settled)  # (what every worker process needs, inherited through fork)
     with removed_on_failure(staging.folder, config.out):
         state = write_pages(staging, task, plan, plan.previous, live_manifest, config.out, config.workers, log)
-    known = publish_site(staging, state, config.out, config.search, memory, last, live_manifest, log)
+    pages = [job.path for job in plan.jobs if job.kind == "page"]  # what search may index (not print views…)
+    known = publish_site(staging, state, config.out, config.search, memory, last, live_manifest, log, pages)
     state.render_key, state.keys, state.entries = plan.render_key, plan.entry_keys, dict(digests)
     return Published(state, known, staging.mirror is not None)
 

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--templates", type=Path, metavar="DIR",
                            help="(default: templates/ next to the content folder)")
     serve_cmd.add_argument("--no-search", dest="search", action="store_false",
-                           help="skip the search index on every rebuild (much faster for large sites)")
+                           help="leave out the search index (serve makes it in the background after each rebuild)")
     return parser
 
 

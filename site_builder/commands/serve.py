@@ -7,8 +7,15 @@ as they are served, never to the files on disk. While the content has errors,
 every page request gets an error page listing them, so an editor never looks at
 a stale page thinking it is current.
 
+Search: the site is built without its index (`--no-search` as far as the build
+knows) and `search.BackgroundIndex` indexes it after each build, while the browser
+already reloads; the server answers `/pagefind/…` from the newest index ready, so
+the preview's search may be a few seconds behind the pages, never missing once made
+(the search page says so, in the preview only: `PREVIEW_ONLY`).
+
 Threads: the main thread builds and watches; the HTTP server answers from its
-own threads. They share one `LiveSite`, which holds the latest build outcome.
+own threads; the search index is made on a thread of its own. They share one
+`LiveSite`, which holds the latest build outcome.
 """
 from __future__ import annotations
 
@@ -20,7 +27,7 @@ import re
 import sys
 import threading
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -30,12 +37,14 @@ import watchfiles
 
 from ..core.errors import ContentError, Problem, TemplateFailure, as_seen_from
 from ..building.pipeline import BuildConfig, BuildMemory, build
+from ..building.search import BUNDLE, BackgroundIndex
 from ..building.write import OutputError
 
 HOST = "127.0.0.1"
 RELOAD_PATH = "/__reload"
 KEEPALIVE_SECONDS = 15.0  # how often an idle event stream is probed, so closed tabs free their thread
 WATCH_STEP_MS = 200  # quiet time after the last change before rebuilding (debounce)
+PREVIEW_ONLY = "data-preview-only"  # elements of the built pages shown only in serve (hidden otherwise)
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,7 @@ class Outcome:
     generation: int
     problems: tuple[Problem, ...] = ()  # the content errors (and warnings) of a failed build
     failure: str = ""  # a broken template or an unwritable output folder
+    rendered: tuple[str, ...] = ()  # the pages the build wrote anew (what the search index reads again)
 
     @property
     def ok(self) -> bool:
@@ -103,7 +113,21 @@ def build_once(options: BuildConfig, generation: int, out: TextIO, err: TextIO, 
     pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
     print(f"Built {sum(report.pages.values())} pages ({pages}), {report.files} files, "
           f"{len(report.warnings)} warning(s) in {report.seconds:.2f} s → {options.out}/", file=out, flush=True)
-    return Outcome(generation)
+    return Outcome(generation, rendered=report.rendered)
+
+
+def build_and_index(options: BuildConfig, generation: int, out: TextIO, err: TextIO, memory: BuildMemory | None,
+                    search: BackgroundIndex | None) -> Outcome:
+    """`build_once`, then the search index asked for: made in the background, the build
+    does not wait for it. The build and the request hold the index's site lock, so that
+    the index reads a complete site, the one just built (search.BackgroundIndex)."""
+    if search is None:
+        return build_once(options, generation, out, err, memory)
+    with search.site_lock():
+        outcome = build_once(replace(options, search=False), generation, out, err, memory)
+        if outcome.ok:
+            search.request(generation, outcome.rendered)
+    return outcome
 
 
 def _print_problems(problems: Iterable[Problem], err: TextIO) -> None:
@@ -123,7 +147,9 @@ def reload_script(generation: int) -> str:
     return (f'<script>/* site-builder serve: live reload (not part of the built site) */\n'
             f'new EventSource("{RELOAD_PATH}").onmessage = function (e) {{\n'
             f'  if (e.data !== "{generation}") location.reload();\n'
-            f'}};\n</script>\n')
+            f'}};\n'
+            f'document.querySelectorAll("[{PREVIEW_ONLY}]").forEach(function (e) {{ e.hidden = false; }});\n'
+            f'</script>\n')
 
 
 def inject_reload(page: bytes, generation: int) -> bytes:
@@ -182,8 +208,9 @@ def is_page_request(url_path: str) -> bool:
 class PreviewHandler(SimpleHTTPRequestHandler):
     """Serves the output folder; adds live reload to pages and shows errors instead of stale pages."""
 
-    def __init__(self, *args, live: LiveSite, **kwargs):
+    def __init__(self, *args, live: LiveSite, search: BackgroundIndex | None = None, **kwargs):
         self.live = live  # set before the base class handles the request
+        self.search = search
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
@@ -203,6 +230,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         url_path = urlsplit(self.path).path
         if url_path == RELOAD_PATH:
             self._stream_reloads()
+            return
+        if self.search is not None and url_path.startswith(f"/{BUNDLE}/"):
+            self._send_search_file(url_path[len(BUNDLE) + 2:], send_body)
             return
         outcome = self.live.current()
         if is_page_request(url_path):
@@ -229,6 +259,26 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return 404, (Path(self.directory) / "404.html").read_bytes()
         except OSError:
             return None
+
+    def _send_search_file(self, name: str, send_body: bool) -> None:
+        """A file of the newest search bundle that has it (the one before serves a reader
+        whose page loaded its entry file just before the newest appeared); 404 until the
+        first index is ready."""
+        assert self.search is not None
+        parts = [part for part in name.split("/") if part]
+        for folder in self.search.bundles() if parts and ".." not in parts else ():
+            try:
+                data = folder.joinpath(*parts).read_bytes()
+            except OSError:  # not in this one (or it was just removed): the next
+                continue
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(name))
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(data)
+            return
+        self.send_error(404)
 
     def _send_page(self, status: int, page: bytes, generation: int, send_body: bool) -> None:
         page = inject_reload(page, generation)
@@ -260,9 +310,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             pass  # the page was closed or reloaded
 
 
-def open_server(port: int, out: Path, live: LiveSite) -> ThreadingHTTPServer:
-    """An HTTP server for `out` on 127.0.0.1 (not yet serving); port 0 picks a free port."""
-    handler = functools.partial(PreviewHandler, live=live, directory=str(out.absolute()))
+def open_server(port: int, out: Path, live: LiveSite, search: BackgroundIndex | None = None) -> ThreadingHTTPServer:
+    """An HTTP server for `out` on 127.0.0.1 (not yet serving); port 0 picks a free port.
+    With `search`, `/pagefind/…` is answered from its bundles."""
+    handler = functools.partial(PreviewHandler, live=live, search=search, directory=str(out.absolute()))
     server = ThreadingHTTPServer((HOST, port), handler)
     server.daemon_threads = True
     return server
@@ -300,14 +351,14 @@ def describe_changes(changes: set[tuple[watchfiles.Change, str]]) -> str:
 
 
 def watch_and_rebuild(options: BuildConfig, live: LiveSite, out: TextIO, err: TextIO,
-                      memory: BuildMemory | None = None) -> None:
+                      memory: BuildMemory | None = None, search: BackgroundIndex | None = None) -> None:
     """Rebuild after every (debounced) change of content or templates, until Ctrl-C."""
     changes_seen = watchfiles.watch(options.content, options.templates, watch_filter=PreviewFilter(options.out),
                                     step=WATCH_STEP_MS, raise_interrupt=True)
     with contextlib.closing(changes_seen):  # closing the generator closes the watcher
         for changes in changes_seen:
             print(describe_changes(changes), file=out, flush=True)
-            live.publish(build_once(options, live.current().generation + 1, out, err, memory))
+            live.publish(build_and_index(options, live.current().generation + 1, out, err, memory, search))
             if memory is not None:
                 memory.settle()  # after publishing: the browser reloads meanwhile
 
@@ -323,11 +374,15 @@ def serve(options: BuildConfig, port: int, out: TextIO = sys.stdout, err: TextIO
             return 1
     server: ThreadingHTTPServer | None = None
     live: LiveSite | None = None
+    search: BackgroundIndex | None = None
     try:
         memory = BuildMemory.kept_between_builds(options.out)  # the last build, kept in memory for the next
-        live = LiveSite(build_once(options, 1, out, err, memory))
+        if options.search:
+            search = BackgroundIndex(options.out, memory.paths.search_preview,
+                                     lambda message: print(message, file=err, flush=True))
+        live = LiveSite(build_and_index(options, 1, out, err, memory, search))
         try:
-            server = open_server(port, options.out, live)
+            server = open_server(port, options.out, live, search)
         except OSError as exc:
             print(f"error: cannot listen on {HOST}:{port}: {exc.strerror or exc} "
                   "(pass --port with another number, or --port 0 for any free port)", file=err)
@@ -336,10 +391,12 @@ def serve(options: BuildConfig, port: int, out: TextIO = sys.stdout, err: TextIO
         memory.settle()
         print(f"Serving {options.out}/ at http://{HOST}:{server.server_address[1]}/ "
               "(rebuilds when content or templates change; Ctrl-C to stop)", file=out, flush=True)
-        watch_and_rebuild(options, live, out, err, memory)
+        watch_and_rebuild(options, live, out, err, memory, search)
     except KeyboardInterrupt:
         pass
     finally:
+        if search is not None:
+            search.close()  # a Pagefind still running is stopped, not waited for
         if live is not None:
             live.close()
         if server is not None:
