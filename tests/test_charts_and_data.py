@@ -218,7 +218,7 @@ def test_a_page_reads_the_table_of_note_documents_once_however_often_it_asks():
     asked = []
 
     class Recorder:  # what an incremental build listens with (content/observed.py)
-        def read(self, kind: str, id: str) -> None:
+        def read(self, kind: str, id: str, field: str) -> None:
             pass
 
         def asked(self, query, answer) -> None:
