@@ -9,19 +9,20 @@ Done cell by cell in Python, that was three quarters of the time of a code (3.5 
 encodes the data with mask 0, and the eight symbols are scored at once, by segno's own
 rules, with every row and column of a symbol held in one integer (a byte per cell);
 the chosen mask is then laid over the data and its format information written by
-segno's encoder. The bytes are those `segno.make` gives (tests/unit/test_qr.py compares
-them on codes of every size the site makes, and larger).
+segno's encoder. The SVG is drawn here too, as segno's writer draws it (a generator
+per cell there; a regular expression per row here). The bytes are those of segno.make()
+and its SVG writer: tests/unit/test_qr.py compares them on codes of every size the site
+makes, and larger.
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import segno
 from markupsafe import Markup, escape
-from segno import encoder, writers
+from segno import encoder
 
 
 def qr_svg(url: str, label: str) -> Markup:
@@ -37,13 +38,28 @@ def _drawn(url: str) -> tuple[str, str]:
     """(viewBox, rest of the SVG) of the code: an entry's four printed pages (its page and
     its bilingual view, in each language) share one short link."""
     matrix = qr_matrix(url)
-    out = io.BytesIO()
-    writers.save(matrix, (len(matrix), len(matrix)), out, kind="svg", xmldecl=False, svgns=True, nl=False,
-                 border=4, scale=1, omitsize=True, dark="#000", light="#fff", svgclass="qr-code", lineclass=None)
-    svg = out.getvalue().decode("utf-8")
-    size = re.match(r'<svg [^>]*viewBox="([0-9 ]+)"[^>]*>', svg)
-    assert size, svg  # segno always writes a viewBox when the size is omitted
-    return size.group(1), svg[size.end():]
+    side = len(matrix) + 2 * BORDER
+    return f"0 0 {side} {side}", (f'<path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/>'
+                                  f'<path stroke="#000" d="{_dark_path(matrix)}"/></svg>')
+
+
+BORDER = 4  # the quiet zone around the code, in modules
+_DARK_RUN = re.compile(rb"\x01+")
+
+
+def _dark_path(matrix: tuple[bytearray, ...]) -> str:
+    """The path of the dark modules as segno's SVG writer draws them (writers.write_svg with
+    one colour, utils.matrix_to_lines): a horizontal stroke per run of dark modules, row
+    by row, each move relative to the end of the stroke before."""
+    moves, x, y = [], 0, 0.0
+    for number, row in enumerate(matrix):
+        row_y = BORDER + 0.5 + number
+        for run in _DARK_RUN.finditer(row):
+            start, end = BORDER + run.start(), BORDER + run.end()
+            dy = row_y - y
+            moves.append(f"{'m' if moves else 'M'}{start - x} {int(dy) if int(dy) == dy else dy}h{end - start}")
+            x, y = end, row_y
+    return "".join(moves)
 
 
 def qr_matrix(url: str) -> tuple[bytearray, ...]:
