@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 import segno
 from markupsafe import Markup, escape
@@ -51,7 +52,8 @@ def _dark_path(matrix: tuple[bytearray, ...]) -> str:
     """The path of the dark modules as segno's SVG writer draws them (writers.write_svg with
     one colour, utils.matrix_to_lines): a horizontal stroke per run of dark modules, row
     by row, each move relative to the end of the stroke before."""
-    moves, x, y = [], 0, 0.0
+    moves: list[str] = []
+    x, y = 0, 0.0
     for number, row in enumerate(matrix):
         row_y = BORDER + 0.5 + number
         for run in _DARK_RUN.finditer(row):
@@ -81,7 +83,7 @@ def qr_matrix(url: str) -> tuple[bytearray, ...]:
     return matrix
 
 
-def _whole(matrix: tuple[bytes, ...] | list[bytes]) -> int:
+def _whole(matrix: Sequence[bytes | bytearray]) -> int:
     """A symbol's rows, then its columns, as one integer: each of them `size` bytes (a cell
     each, 0 or 1, the first one the most significant) and a separating byte, always 0."""
     return _joined([bytes(row) for row in matrix] + [bytes(column) for column in zip(*matrix)])
