@@ -145,7 +145,7 @@ def link_file(source_root: Path, target_root: Path, relative_path: str, replace:
     except FileNotFoundError:
         if not os.path.exists(source):
             raise
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _make_folder(os.path.dirname(target))
         os.link(source, target)
     except OSError as exc:
         if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
@@ -164,13 +164,25 @@ def put_file(root: Path, relative_path: str, data: bytes | list[bytes], replace:
     try:
         handle = open(target, "xb")
     except FileNotFoundError:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _make_folder(os.path.dirname(target))
         handle = open(target, "xb")
     with handle:
         if isinstance(data, list):  # a file in chunks (see jobs.render_job_chunks)
             handle.writelines(data)
         else:
             handle.write(data)
+
+
+def _make_folder(path: str) -> None:
+    """`os.makedirs(path, exist_ok=True)` in one system call when the parent exists, as it
+    mostly does (a page's folder in its section's): makedirs first looks at the parent,
+    and a cold build makes some 25,000 folders at 5,000 entries."""
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
 
 
 def _remove(path: str) -> None:

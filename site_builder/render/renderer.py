@@ -37,6 +37,9 @@ TEMPLATES = {
 }
 
 
+CHUNK = 1 << 16  # characters: pages are written in chunks of about this size (render_chunks)
+
+
 class _Context(jinja2.runtime.Context):
     """Jinja's context, with a shorter way through every call a template makes.
 
@@ -197,8 +200,20 @@ class Renderer:
         """The page as HTML in UTF-8, encoded piece by piece as the template yields them, and
         left in pieces (written with `writelines`): the page is never held whole, neither as
         text nor as bytes (at 5,000 entries the timeline is 4 MB of HTML, which as one
-        text, plus the pieces it was joined from, took 20 MB more)."""
-        return [piece.encode("utf-8") for piece in self._pieces(key, lang, site, items)]
+        text, plus the pieces it was joined from, took 20 MB more). The template's pieces
+        (a few hundred per page, some of a few characters) are joined into chunks of about
+        CHUNK characters first: encoding, hashing and writing them one by one cost more
+        than joining them."""
+        chunks, pending, size = [], [], 0
+        for piece in self._pieces(key, lang, site, items):
+            pending.append(piece)
+            size += len(piece)
+            if size >= CHUNK:
+                chunks.append("".join(pending).encode("utf-8"))
+                pending, size = [], 0
+        if pending or not chunks:
+            chunks.append("".join(pending).encode("utf-8"))
+        return chunks
 
     def _pieces(self, key: PageKey, lang: str, site: SiteContext | None, items: Any) -> Iterator[str]:
         site = site or self.site
