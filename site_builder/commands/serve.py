@@ -120,10 +120,11 @@ def build_and_index(options: BuildConfig, generation: int, out: TextIO, err: Tex
                     search: BackgroundIndex | None) -> Outcome:
     """`build_once`, then the search index asked for: made in the background, the build
     does not wait for it. The build and the request hold the index's site lock, so that
-    the index reads a complete site, the one just built (search.BackgroundIndex)."""
+    the index reads a complete site, the one just built, and a Pagefind still running
+    for the last build is stopped meanwhile (search.BackgroundIndex)."""
     if search is None:
         return build_once(options, generation, out, err, memory)
-    with search.site_lock():
+    with search.site_lock(), search.paused():
         outcome = build_once(replace(options, search=False), generation, out, err, memory)
         if outcome.ok:
             search.request(generation, outcome.rendered)
