@@ -17,10 +17,13 @@ re-rendered 10,000 pages when a page depended on the whole entry, and a handful 
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-import pickle
+import marshal
 from types import FunctionType, MethodType
 from typing import Any, Iterator, Protocol
+
+from pydantic import BaseModel
 
 from .library import Library
 from .links import Key, Links
@@ -52,13 +55,31 @@ NO_RECORDER: Recorder = _Nobody()
 
 def field_digests(model: Any, file_digest: str) -> dict[str, str]:
     """What a read of each field of an entry is compared with from one build to the next:
-    a hash of the field's value (pickled: every detail of the value counts, where a repr
-    might leave one out), and the hash of the entry's file for WHOLE."""
+    a hash of the field's value in a canonical form (`_canonical`), and the hash of the
+    entry's file for WHOLE."""
     digests = {WHOLE: file_digest}
     for name in type(model).model_fields:
-        value = pickle.dumps(getattr(model, name), protocol=5)
+        value = marshal.dumps(_canonical(getattr(model, name)), 4)
         digests[name] = hashlib.blake2b(value, digest_size=12).hexdigest()
     return digests
+
+
+def _canonical(value: Any) -> Any:
+    """`value` as nested tuples of plain values, each thing named by its type: the same
+    bytes for the same value in every process. (A pickled model holds pydantic's set of
+    the fields given, in an order that changes with each process's hash seed: a hub's
+    unchanged name then looked changed, and 8,709 pages were rendered again.)"""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, BaseModel):
+        return (type(value).__name__, *(_canonical(getattr(value, name)) for name in type(value).model_fields))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, *(_canonical(item) for item in value))
+    if isinstance(value, dict):
+        return ("dict", *sorted((_canonical(key), _canonical(item)) for key, item in value.items()))
+    raise TypeError(f"no canonical form for a {type(value).__name__} field value")
 
 
 _MISSING = object()

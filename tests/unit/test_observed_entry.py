@@ -86,3 +86,23 @@ def test_a_field_s_digest_changes_with_its_value_only():
     assert before["summary"] != after["summary"]
     assert before["name"] == after["name"] and before["id"] == after["id"]
     assert (before[WHOLE], after[WHOLE]) == ("file-1", "file-2")
+
+
+def test_a_field_s_digest_is_the_same_in_every_process():
+    """Digests are compared between builds, made by different processes. Pickling a model
+    also pickles pydantic's set of the fields given, in an order that changes with each
+    process's hash seed: the hub's name then seemed changed whenever its file was read
+    again, and a summary edit re-rendered the 8,709 pages that show its name (5,000 entries)."""
+    import subprocess
+    import sys
+    probe = ("from site_builder.content.models import Actor\n"
+             "from site_builder.content.observed import field_digests\n"
+             "a = Actor.model_validate({'id': 'x', 'kind': 'state', 'name': {'fr': 'X', 'en': 'X'}, "
+             "'summary': {'fr': 'Un.', 'en': 'One.'}, 'sources': ['s'], 'added': '2024-01-02', "
+             "'figures': [{'label': {'fr': 'L', 'en': 'L'}, 'value': 2.5, 'unit': 'percent', 'date': 2022, "
+             "'sources': ['s']}]}, strict=False)\n"
+             "print(sorted(field_digests(a, 'f').items()))\n")
+    outputs = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                              env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout
+               for seed in range(8)}
+    assert len(outputs) == 1, outputs
