@@ -171,3 +171,16 @@ def test_the_installed_wheel_starts_checks_builds_and_serves_a_new_explainer(ins
         server.wait(timeout=30)
         stdout.close()
     shutil.rmtree(tmp_path / "x")
+
+
+def test_building_the_wheel_writes_nothing_into_the_site_folder(tmp_path):
+    """setuptools works in ./build by default, the very folder the site is built into:
+    after `make dist` (or this suite), a `build/` ready to publish held a copy of the
+    package in build/lib. Its work folder is in .cache/ instead (pyproject.toml)."""
+    started = time.time()
+    _succeed(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+             "-w", tmp_path / "dist", ROOT)
+    site = ROOT / "build"
+    touched = [str(path.relative_to(site)) for path in site.rglob("*") if path.lstat().st_mtime >= started] \
+        if site.is_dir() else []
+    assert not touched and not (site.is_dir() and site.stat().st_mtime >= started), touched[:5]
