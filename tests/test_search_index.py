@@ -154,14 +154,32 @@ def test_serve_reloads_before_the_index_and_the_index_follows(site_copy: Path, t
     assert not any(thread.name == "site-builder-search" for thread in threading.enumerate())
 
 
-def test_a_failed_background_index_is_reported_and_the_preview_goes_on(site_copy: Path, tmp_path: Path):
-    failing = tmp_path / "failing.py"
-    failing.write_text("import sys\nsys.exit('Error: no index today')\n", encoding="utf-8")
+HANGING = "import time\ntime.sleep(600)\n"
+EDIT = ("First example", "Second example")
+
+
+def _indexed_site(site_copy: Path, tmp_path: Path, pagefind: str, reports: list[str]
+                  ) -> tuple[BuildConfig, BuildMemory, BackgroundIndex]:
+    """serve's options, memory and background index for `site_copy`, with the Python
+    script `pagefind` standing in for Pagefind; what the index reports goes to `reports`."""
+    script = tmp_path / "pagefind_stand_in.py"
+    script.write_text(pagefind, encoding="utf-8")
     options = BuildConfig(site_copy, tmp_path / "build", ROOT / "templates", jobs=1)
     memory = BuildMemory.kept_between_builds(options.out)
-    reports: list[str] = []
     search = BackgroundIndex(options.out, memory.paths.search_preview, reports.append,
-                             command=(sys.executable, str(failing)))
+                             command=(sys.executable, str(script)))
+    return options, memory, search
+
+
+def _edit_an_event(site_copy: Path) -> None:
+    event = site_copy / "timeline" / "2008-example-agreement.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace(*EDIT), encoding="utf-8")
+
+
+def test_a_failed_background_index_is_reported_and_the_preview_goes_on(site_copy: Path, tmp_path: Path):
+    reports: list[str] = []
+    options, memory, search = _indexed_site(site_copy, tmp_path, "import sys\nsys.exit('Error: no index today')\n",
+                                            reports)
     try:
         outcome = build_and_index(options, 1, io.StringIO(), io.StringIO(), memory, search)
         assert outcome.ok
@@ -169,8 +187,7 @@ def test_a_failed_background_index_is_reported_and_the_preview_goes_on(site_copy
         assert "index of build 1 failed" in reports[0] and "no index today" in reports[0]
         assert search.bundles() == []
         # the next build still builds, and asks again
-        event = site_copy / "timeline" / "2008-example-agreement.yaml"
-        event.write_text(event.read_text(encoding="utf-8").replace("First example", "Second example"), encoding="utf-8")
+        _edit_an_event(site_copy)
         assert build_and_index(options, 2, io.StringIO(), io.StringIO(), memory, search).ok
         _wait(lambda: len(reports) == 2, "reported the second failure")
         assert "index of build 2 failed" in reports[1]
@@ -179,13 +196,8 @@ def test_a_failed_background_index_is_reported_and_the_preview_goes_on(site_copy
 
 
 def test_stopping_does_not_wait_for_a_running_index(site_copy: Path, tmp_path: Path):
-    hanging = tmp_path / "hanging.py"
-    hanging.write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
-    options = BuildConfig(site_copy, tmp_path / "build", ROOT / "templates", jobs=1)
-    memory = BuildMemory.kept_between_builds(options.out)
     reports: list[str] = []
-    search = BackgroundIndex(options.out, memory.paths.search_preview, reports.append,
-                             command=(sys.executable, str(hanging)))
+    options, memory, search = _indexed_site(site_copy, tmp_path, HANGING, reports)
     assert build_and_index(options, 1, io.StringIO(), io.StringIO(), memory, search).ok
     _wait(lambda: search._process is not None, "started Pagefind")  # noqa: SLF001 - what is being stopped
     process = search._process  # noqa: SLF001
@@ -282,19 +294,13 @@ def test_a_build_stops_a_running_background_index_until_it_is_published(site_cop
     """On two cores, Pagefind running beside the editor's next build made the build wait:
     at 5,000 entries a hub edit in serve took 19 s with search on, against 3 s without.
     Pagefind is stopped while a build runs and goes on afterwards."""
-    hanging = tmp_path / "hanging.py"
-    hanging.write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
-    options = BuildConfig(site_copy, tmp_path / "build", ROOT / "templates", jobs=1)
-    memory = BuildMemory.kept_between_builds(options.out)
     seen: list[str] = []
-    search = BackgroundIndex(options.out, memory.paths.search_preview, [].append,
-                             command=(sys.executable, str(hanging)))
+    options, memory, search = _indexed_site(site_copy, tmp_path, HANGING, [])
     try:
         assert build_and_index(options, 1, io.StringIO(), io.StringIO(), memory, search).ok
         _wait(lambda: search._process is not None, "started Pagefind")  # noqa: SLF001 - what is paused
         process = search._process  # noqa: SLF001
-        event = site_copy / "timeline" / "2008-example-agreement.yaml"
-        event.write_text(event.read_text(encoding="utf-8").replace("First example", "Second example"), encoding="utf-8")
+        _edit_an_event(site_copy)
         real_build = serve_module.build
 
         def build_watched(*args, **kwargs):  # (the build serve runs, looked at as it starts)
