@@ -191,3 +191,53 @@ def test_a_broken_template_is_shown_not_a_crash(site_copy: Path, templates_dir: 
     outcome = build_once(BuildConfig(site_copy, tmp_path / "build", broken, search=False), 2, out, err)
     assert not outcome.ok and "about.html" in (outcome.failure or "") and "crashed" not in (outcome.failure or "")
     assert "Traceback" not in err.getvalue()
+
+
+def test_serve_warms_up_while_quiet_and_reloads_pages_before_saving_the_state(site_copy: Path, templates_dir: Path,
+                                                                             tmp_path: Path, monkeypatch):
+    """serve started on a site built already reads the last build's state once the watcher
+    has been quiet for a moment, so that the first edit is as fast as the next; and the
+    reload is announced as soon as the new site is live, before that state is saved.
+    (The file watcher is replaced by the changes it would report.)"""
+    import io
+
+    from site_builder.building.memory import CachePaths
+    from site_builder.building.pipeline import BuildConfig, BuildMemory, build
+    from site_builder.commands import serve as serve_module
+
+    options = BuildConfig(site_copy, tmp_path / "build", templates_dir, search=False, jobs=1)
+    build(options)  # `make site`, before serve starts
+    memory = BuildMemory.kept_between_builds(options.out)
+    out, err = io.StringIO(), io.StringIO()
+    live = serve_module.LiveSite(serve_module.build_and_index(options, 1, out, err, memory, None))
+    assert "state" not in memory.read_from_disk  # nothing to do: nothing read
+    event = site_copy / EVENT_FILE
+    state = CachePaths.of(options.out).state
+    announced: list[tuple[int, bool, str]] = []
+    original_publish = live.publish
+
+    def publish(outcome: Outcome) -> None:
+        page = (options.out / EVENT_PAGE.strip("/") / "index.html").read_text(encoding="utf-8")
+        announced.append((outcome.generation, state.exists(), page))
+        original_publish(outcome)
+
+    monkeypatch.setattr(live, "publish", publish)
+
+    def watch(*paths, **options):
+        assert options["yield_on_timeout"] and options["rust_timeout"] == serve_module.WARM_UP_AFTER_MS
+        yield set()  # quiet: serve warms up
+        assert "state" in memory.read_from_disk  # read now, while nobody waits
+        memory.read_from_disk.clear()
+        event.write_text(event.read_text(encoding="utf-8").replace("First example agreement", "Warm agreement"),
+                         encoding="utf-8")
+        yield {(serve_module.watchfiles.Change.modified, str(event))}
+        yield set()
+
+    monkeypatch.setattr(serve_module.watchfiles, "watch", watch)
+    serve_module.watch_and_rebuild(options, live, out, err, memory)
+    assert "state" not in memory.read_from_disk  # the edit found it in memory
+    first, *_ = announced
+    assert first[0] == 2 and not first[1] and "Warm agreement" in first[2]  # live, state not saved yet
+    assert live.current().generation == 2 and live.current().ok
+    assert state.exists()
+    assert out.getvalue().count("Built ") == 2  # the start and the edit, each said once

@@ -21,6 +21,7 @@ nobody points to, it is written anew, with a new token.
 from __future__ import annotations
 
 import os
+import pickle
 import secrets
 import zlib
 from dataclasses import dataclass
@@ -176,3 +177,14 @@ class ContentResults:
 
     def kept(self) -> KeptResults:
         return self.in_memory
+
+
+def load_results(index: Memo, store: MemoFile) -> KeptResults:
+    """Every result `index` points to that `store` still holds intact, unpickled: what
+    a long-running process keeps in memory (reading.read_content uses them as they are)."""
+    results: KeptResults = {}
+    for key, stored in index.items():
+        blob = store.read(stored)
+        if blob is not None:
+            results[(key, stored)] = pickle.loads(blob)
+    return results

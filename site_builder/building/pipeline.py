@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
@@ -43,11 +43,13 @@ class BuildReport:
     rendered: tuple[str, ...] = ()  # the pages rendered by this build (the others were unchanged)
 
 
-def build(config: BuildConfig, log: Log = _quiet, notice: Log = _quiet, memory: BuildMemory | None = None
-          ) -> BuildReport:
+def build(config: BuildConfig, log: Log = _quiet, notice: Log = _quiet, memory: BuildMemory | None = None,
+          published: Callable[[BuildReport], None] = lambda report: None) -> BuildReport:
     """Build the site. `log` gets every step (--verbose), `notice` what the user should
     know even without it (that the build waits for another one). A process that builds
-    again and again (serve) passes the same `memory` each time."""
+    again and again (serve) passes the same `memory` each time, and learns from
+    `published` that the new site is live, before the build saves what the next one
+    needs (the browser can reload meanwhile)."""
     started = time.perf_counter()
     memory = memory or BuildMemory(config.out)
     inputs = memory.inputs(config.content, config.templates, config.fingerprinted_options())
@@ -65,13 +67,15 @@ def build(config: BuildConfig, log: Log = _quiet, notice: Log = _quiet, memory: 
             problems = steps.before_publishing(site, problems, config)  # the site's address (errors with --strict)
             site, renderer, files = steps.prepare_rendering(site, config, memory.paths)  # templates, assets
             plan = steps.plan(site, files, read.digests, last, inputs, config, log)  # 4. every page; the stale ones
-            published = steps.render_and_publish(plan, renderer, read.digests, memory, last, config, log)  # 5, 6
-            pages, warnings = steps.page_counts(published.state), [p for p in problems if p.severity == "warning"]
-            memory.remember(inputs, published.state, results, pages, warnings, walk=steps.walked(config),
-                            known=published.known, mirrored=published.mirrored)  # 7. for the next build
-        log(f"write: {config.out} replaced in {elapsed(started)}")
-    return BuildReport(pages, len(published.state.live), warnings, time.perf_counter() - started,
-                       rendered=tuple(sorted(published.state.rendered)))
+            live = steps.render_and_publish(plan, renderer, read.digests, memory, last, config, log)  # 5, 6
+            pages, warnings = steps.page_counts(live.state), [p for p in problems if p.severity == "warning"]
+            report = BuildReport(pages, len(live.state.live), warnings, time.perf_counter() - started,
+                                 rendered=tuple(sorted(live.state.rendered)))
+            log(f"write: {config.out} replaced in {elapsed(started)}")
+            published(report)
+            memory.remember(inputs, live.state, results, pages, warnings, walk=steps.walked(config),
+                            known=live.known, mirrored=live.mirrored)  # 7. for the next build
+    return replace(report, seconds=time.perf_counter() - started)
 
 
 def check(content: Path, strict: bool = False, log: Log = _quiet, jobs: int = 0) -> tuple["SiteContext", list[Problem]]:

@@ -30,20 +30,21 @@ import traceback
 from dataclasses import dataclass, replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import Callable, Iterable, TextIO
 from urllib.parse import urlsplit
 
 import watchfiles
 
 from ..core.errors import ContentError, Problem, TemplateFailure, as_seen_from
-from ..building.pipeline import BuildConfig, BuildMemory, build
+from ..building.pipeline import BuildConfig, BuildMemory, BuildReport, build, collector_paused
 from ..building.search import BUNDLE, BackgroundIndex
 from ..building.write import OutputError
 
 HOST = "127.0.0.1"
 RELOAD_PATH = "/__reload"
 KEEPALIVE_SECONDS = 15.0  # how often an idle event stream is probed, so closed tabs free their thread
-WATCH_STEP_MS = 200  # quiet time after the last change before rebuilding (debounce)
+WATCH_STEP_MS = 50  # quiet time after the last change before rebuilding (debounce; watchfiles' default)
+WARM_UP_AFTER_MS = 500  # quiet time after serve starts before it reads the last build's state (BuildMemory.warm_up)
 PREVIEW_ONLY = "data-preview-only"  # elements of the built pages shown only in serve (hidden otherwise)
 
 
@@ -94,11 +95,20 @@ class LiveSite:
 # --- building ---------------------------------------------------------------
 
 
-def build_once(options: BuildConfig, generation: int, out: TextIO, err: TextIO, memory: BuildMemory | None = None
-               ) -> Outcome:
-    """Build into the output folder, print the result like `build` does, and return the outcome."""
+def build_once(options: BuildConfig, generation: int, out: TextIO, err: TextIO, memory: BuildMemory | None = None,
+               announce: Callable[[Outcome], None] = lambda outcome: None) -> Outcome:
+    """Build into the output folder, print the result like `build` does, and return the
+    outcome. `announce` gets it as soon as the new site is live: open pages reload while
+    the build saves what the next one needs."""
+    announced: list[Outcome] = []
+
+    def published(report: BuildReport) -> None:
+        announced.append(_built(report, options, generation, out, err))
+        announce(announced[-1])
+
     try:
-        report = build(options, notice=lambda message: print(message, file=err, flush=True), memory=memory)
+        report = build(options, notice=lambda message: print(message, file=err, flush=True), memory=memory,
+                       published=published)
     except ContentError as exc:
         _print_problems(as_seen_from(exc.problems, options.content), err)
         return Outcome(generation, problems=tuple(exc.problems))
@@ -108,6 +118,11 @@ def build_once(options: BuildConfig, generation: int, out: TextIO, err: TextIO, 
     except Exception as exc:  # a bug in the builder must not stop the preview; show it and keep watching
         traceback.print_exc(file=err)
         return Outcome(generation, failure=f"the build crashed: {exc!r}")
+    return announced[-1] if announced else _built(report, options, generation, out, err)
+
+
+def _built(report: BuildReport, options: BuildConfig, generation: int, out: TextIO, err: TextIO) -> Outcome:
+    """Print what a successful build did, like `build` does; its outcome."""
     for warning in as_seen_from(report.warnings, options.content):
         print(warning, file=err)
     pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
@@ -117,15 +132,16 @@ def build_once(options: BuildConfig, generation: int, out: TextIO, err: TextIO, 
 
 
 def build_and_index(options: BuildConfig, generation: int, out: TextIO, err: TextIO, memory: BuildMemory | None,
-                    search: BackgroundIndex | None) -> Outcome:
+                    search: BackgroundIndex | None, announce: Callable[[Outcome], None] = lambda outcome: None
+                    ) -> Outcome:
     """`build_once`, then the search index asked for: made in the background, the build
     does not wait for it. The build and the request hold the index's site lock, so that
     the index reads a complete site, the one just built, and a Pagefind still running
     for the last build is stopped meanwhile (search.BackgroundIndex)."""
     if search is None:
-        return build_once(options, generation, out, err, memory)
+        return build_once(options, generation, out, err, memory, announce)
     with search.site_lock(), search.paused():
-        outcome = build_once(replace(options, search=False), generation, out, err, memory)
+        outcome = build_once(replace(options, search=False), generation, out, err, memory, announce)
         if outcome.ok:
             search.request(generation, outcome.rendered)
     return outcome
@@ -354,12 +370,26 @@ def describe_changes(changes: set[tuple[watchfiles.Change, str]]) -> str:
 def watch_and_rebuild(options: BuildConfig, live: LiveSite, out: TextIO, err: TextIO,
                       memory: BuildMemory | None = None, search: BackgroundIndex | None = None) -> None:
     """Rebuild after every (debounced) change of content or templates, until Ctrl-C."""
+    # Watching times out once after WARM_UP_AFTER_MS of quiet, to warm the memory up: the
+    # watcher is already running then, so an edit saved meanwhile is not missed.
     changes_seen = watchfiles.watch(options.content, options.templates, watch_filter=PreviewFilter(options.out),
-                                    step=WATCH_STEP_MS, raise_interrupt=True)
+                                    step=WATCH_STEP_MS, rust_timeout=WARM_UP_AFTER_MS, yield_on_timeout=True,
+                                    raise_interrupt=True)
+    warm = memory is None
     with contextlib.closing(changes_seen):  # closing the generator closes the watcher
         for changes in changes_seen:
+            if not changes:  # quiet for a while
+                if not warm and memory is not None:
+                    with collector_paused():
+                        loaded = memory.warm_up()
+                    if loaded:
+                        memory.settle()
+                    warm = True
+                continue
             print(describe_changes(changes), file=out, flush=True)
-            live.publish(build_and_index(options, live.current().generation + 1, out, err, memory, search))
+            live.publish(build_and_index(options, live.current().generation + 1, out, err, memory, search,
+                                         announce=live.publish))  # (announced once live, then final)
+            warm = True
             if memory is not None:
                 memory.settle()  # after publishing: the browser reloads meanwhile
 
