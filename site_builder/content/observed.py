@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import marshal
+from functools import lru_cache
 from types import FunctionType, MethodType
 from typing import Any, Iterator, Protocol
 
@@ -104,8 +105,8 @@ class ObservedEntry:
         if name.startswith("__"):  # protocols looked up on instances (copy, pickle): not the entry's
             raise AttributeError(name)
         entry = self._entry
-        cls = type(entry)
-        if name in cls.model_fields:
+        cls: type[BaseModel] = type(entry)
+        if name in _field_names(cls):
             self._recorder.read(self._kind, entry.id, name)
             return getattr(entry, name)
         attribute = getattr(cls, name, _MISSING)
@@ -152,6 +153,13 @@ class ObservedEntry:
     def _whole(self) -> Any:
         self._recorder.read(self._kind, self._entry.id, WHOLE)
         return self._entry
+
+
+@lru_cache(maxsize=None)
+def _field_names(model_class: type[BaseModel]) -> frozenset[str]:
+    """The fields of a kind of entry, once per class: every field read asks, and pydantic's
+    `model_fields` on a class goes through a descriptor (a third of the wrapper's cost)."""
+    return frozenset(model_class.model_fields)
 
 
 def unwrapped(entry: Any) -> Any:
