@@ -20,6 +20,9 @@ class BuildConfig:
     strict: bool = False  # warnings count as errors
     search: bool = True  # build the Pagefind search index (off: faster builds, no search)
     jobs: int = 0  # processes reading files and rendering pages; 0: one per available core
+    # serve: a site whose last build also made the search index is up to date too (serve
+    # builds without it and makes its own; the pages are the same either way)
+    index_optional: bool = False
 
     @property
     def workers(self) -> int:
@@ -30,9 +33,10 @@ class BuildConfig:
         url = self.base_url or from_site_yaml
         return url if url.endswith("/") else url + "/"
 
-    def fingerprinted_options(self) -> dict[str, object]:
-        """The options that change what a build writes (part of its input fingerprint)."""
-        return {"base_url": self.base_url, "strict": self.strict, "search": self.search}
+    def fingerprinted_options(self, search: bool | None = None) -> dict[str, object]:
+        """The options that change what a build writes (part of its input fingerprint);
+        `search`: as if the search option were that."""
+        return {"base_url": self.base_url, "strict": self.strict, "search": self.search if search is None else search}
 
 
 def available_cores() -> int:

@@ -11,7 +11,9 @@ Search: the site is built without its index (`--no-search` as far as the build
 knows) and `search.BackgroundIndex` indexes it after each build, while the browser
 already reloads; the server answers `/pagefind/…` from the newest index ready, so
 the preview's search may be a few seconds behind the pages, never missing once made
-(the search page says so, in the preview only: `PREVIEW_ONLY`).
+(the search page says so, in the preview only: `PREVIEW_ONLY`). Started on a site
+`build` made with its index (`make site`), serve has nothing to build and answers
+`/pagefind/…` from that index until its first edit.
 
 Threads: the main thread builds and watches; the HTTP server answers from its
 own threads; the search index is made on a thread of its own. They share one
@@ -56,6 +58,7 @@ class Outcome:
     problems: tuple[Problem, ...] = ()  # the content errors (and warnings) of a failed build
     failure: str = ""  # a broken template or an unwritable output folder
     rendered: tuple[str, ...] = ()  # the pages the build wrote anew (what the search index reads again)
+    unchanged: bool = False  # nothing had changed since the last build: nothing was written
 
     @property
     def ok(self) -> bool:
@@ -128,22 +131,24 @@ def _built(report: BuildReport, options: BuildConfig, generation: int, out: Text
     pages = ", ".join(f"{n} {lang}" for lang, n in report.pages.items())
     print(f"Built {sum(report.pages.values())} pages ({pages}), {report.files} files, "
           f"{len(report.warnings)} warning(s) in {report.seconds:.2f} s → {options.out}/", file=out, flush=True)
-    return Outcome(generation, rendered=report.rendered)
+    return Outcome(generation, rendered=report.rendered, unchanged=report.skipped)
 
 
 def build_and_index(options: BuildConfig, generation: int, out: TextIO, err: TextIO, memory: BuildMemory | None,
                     search: BackgroundIndex | None, announce: Callable[[Outcome], None] = lambda outcome: None
                     ) -> Outcome:
     """`build_once`, then the search index asked for: made in the background, the build
-    does not wait for it. The build and the request hold the index's site lock, so that
+    does not wait for it. A site `build` made with its index is up to date for the
+    preview: its index is served until the preview has made its own. The build and the request hold the index's site lock, so that
     the index reads a complete site, the one just built, and a Pagefind still running
     for the last build is stopped meanwhile (search.BackgroundIndex)."""
+    options = replace(options, index_optional=True)  # `make site` then serve: nothing to do
     if search is None:
         return build_once(options, generation, out, err, memory, announce)
     with search.site_lock(), search.paused():
         outcome = build_once(replace(options, search=False), generation, out, err, memory, announce)
-        if outcome.ok:
-            search.request(generation, outcome.rendered)
+        if outcome.ok and not (outcome.unchanged and (options.out / BUNDLE).is_dir()):
+            search.request(generation, outcome.rendered)  # (else the site has its index: `build` made it)
     return outcome
 
 
@@ -248,7 +253,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if url_path == RELOAD_PATH:
             self._stream_reloads()
             return
-        if self.search is not None and url_path.startswith(f"/{BUNDLE}/"):
+        # /pagefind/ from the preview's newest index; before it has made one, from the
+        # site's own, if `build` made it (else not found)
+        if self.search is not None and url_path.startswith(f"/{BUNDLE}/") and self.search.bundles():
             self._send_search_file(url_path[len(BUNDLE) + 2:], send_body)
             return
         outcome = self.live.current()
