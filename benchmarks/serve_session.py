@@ -25,6 +25,7 @@ import http.client
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -85,6 +86,7 @@ class ServeSession:
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
+                self.stacks = _stacks(self.proc.pid, self.cmd[0])  # where it is stuck, for the report
                 self.proc.terminate()
                 try:
                     self.proc.wait(timeout=10)
@@ -95,7 +97,7 @@ class ServeSession:
         time.sleep(0.1)  # let the reader threads take the last lines
         return {"returncode": self.proc.returncode, "tree_peak_bytes": peak,
                 "stopped_cleanly": self.proc.returncode == 0 and any("Stopped." in line for line in self.output),
-                "output_tail": self.output[-12:]}  # what serve said last, to tell why it did not stop
+                "output_tail": self.output[-12:] + getattr(self, "stacks", [])}  # to tell why it did not stop
 
     def __enter__(self) -> "ServeSession":
         return self
@@ -187,3 +189,17 @@ class ServeSession:
     def _failure(self, message: str) -> BenchmarkError:
         tail = "\n".join(self.output[-30:])
         return BenchmarkError(f"serve ({' '.join(os.path.basename(c) for c in self.cmd[:3])}…): {message}\n{tail}")
+
+
+def _stacks(pid: int, python: str) -> list[str]:
+    """The Python stacks of a process that does not stop, by py-spy if it is installed
+    (beside the interpreter, or on PATH); nothing otherwise."""
+    spy = Path(python).parent / "py-spy"
+    command = str(spy) if spy.exists() else shutil.which("py-spy")
+    if command is None:
+        return []
+    try:
+        dump = subprocess.run([command, "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return ["py-spy dump:", *dump.stdout.splitlines()]

@@ -250,6 +250,26 @@ def test_the_site_is_announced_as_soon_as_it_is_live_before_the_next_build_s_sta
     assert tree(out) == clean_build(content, tmp_path)
 
 
+def test_ctrl_c_as_the_site_is_announced_stops_the_build_once_its_state_is_saved(site, tmp_path):
+    """serve announces the new site before saving what the next build needs: a Ctrl-C
+    then (as a reader presses it right after the reload) used to leave no state, and the
+    next build rendered every page. The interrupt takes effect once the state is saved."""
+    import signal
+
+    content, out = site
+    edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
+
+    def interrupt(_report) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        build(options(content, out), published=interrupt)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    assert paths(out).state.exists()
+    assert build(options(content, out)).skipped  # nothing left to do: not a full build
+    assert tree(out) == clean_build(content, tmp_path)
+
+
 def test_a_session_reads_the_record_again_only_when_another_build_replaced_it(site, tmp_path, monkeypatch):
     """The record of the last build (cache.py: its fingerprint and the manifest of the
     output) is 3 MB at 5,000 entries: a session keeps the one it saved."""

@@ -241,3 +241,14 @@ def test_serve_warms_up_while_quiet_and_reloads_pages_before_saving_the_state(si
     assert live.current().generation == 2 and live.current().ok
     assert state.exists()
     assert out.getvalue().count("Built ") == 2  # the start and the edit, each said once
+
+
+def test_serve_stops_cleanly_when_terminated(site_copy: Path, templates_dir: Path, tmp_path: Path):
+    """SIGTERM (a process manager, `kill`, an editor's task runner) stops serve as Ctrl-C
+    does: its search index process is stopped with it, not left behind (stopped or running)."""
+    with serving(tmp_path, templates_dir) as server:
+        assert server.get(EVENT_PAGE)[0] == 200
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(timeout=TIMEOUT) == 0
+    assert "Stopped." in server.stdout.read_text(encoding="utf-8")
+    assert "Traceback" not in server.stderr.read_text(encoding="utf-8")

@@ -13,6 +13,8 @@ without writing anything.
 from __future__ import annotations
 
 import gc
+import signal
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -75,9 +77,10 @@ def build(config: BuildConfig, log: Log = _quiet, notice: Log = _quiet, memory: 
             report = BuildReport(pages, len(live.state.live), warnings, time.perf_counter() - started,
                                  rendered=tuple(sorted(live.state.rendered)))
             log(f"write: {config.out} replaced in {elapsed(started)}")
-            published(report)
-            memory.remember(inputs, live.state, results, pages, warnings, walk=steps.walked(config),
-                            known=live.known, mirrored=live.mirrored)  # 7. for the next build
+            with interrupts_deferred():  # (published: a reader may press Ctrl-C now, see below)
+                published(report)
+                memory.remember(inputs, live.state, results, pages, warnings, walk=steps.walked(config),
+                                known=live.known, mirrored=live.mirrored)  # 7. for the next build
     return replace(report, seconds=time.perf_counter() - started)
 
 
@@ -90,6 +93,28 @@ def check(content: Path, strict: bool = False, log: Log = _quiet, jobs: int = 0)
         read = steps.read(content, jobs or available_cores(), log)
         site, problems = steps.resolve(read, strict, log)
     return site, problems
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C (SIGINT) takes effect at the end of the block rather than inside it. Around
+    saving what the next build needs, once the new site is live: interrupted there, a
+    build leaves no state (it is removed before the spare folder is touched), and the
+    next build renders every page. serve makes pages reload just before, which is when
+    an editor may well press Ctrl-C. Only in the main thread (signal handlers live there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received and callable(previous):
+            previous(signal.SIGINT, None)  # (Python's own handler: raises KeyboardInterrupt)
+        elif received and previous == signal.SIG_DFL:
+            signal.raise_signal(signal.SIGINT)
 
 
 @contextmanager

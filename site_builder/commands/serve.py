@@ -26,6 +26,7 @@ import functools
 import html
 import os
 import re
+import signal
 import sys
 import threading
 import traceback
@@ -404,6 +405,15 @@ def watch_and_rebuild(options: BuildConfig, live: LiveSite, out: TextIO, err: Te
 # --- the command ------------------------------------------------------------
 
 
+def terminate_as_interrupt() -> None:
+    """SIGTERM stops serve as Ctrl-C does, through the same clean-up: a background
+    Pagefind is killed (else it is left running, or stopped for good if a build had
+    paused it). Only in the main thread, where signal handlers are set."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # (raises KeyboardInterrupt)
+
+
+
 def serve(options: BuildConfig, port: int, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Build, serve and rebuild until Ctrl-C; the exit status of `site-builder serve`."""
     for folder, option in ((options.content, "--content"), (options.templates, "--templates")):
@@ -413,6 +423,7 @@ def serve(options: BuildConfig, port: int, out: TextIO = sys.stdout, err: TextIO
     server: ThreadingHTTPServer | None = None
     live: LiveSite | None = None
     search: BackgroundIndex | None = None
+    terminate_as_interrupt()
     try:
         memory = BuildMemory.kept_between_builds(options.out)  # the last build, kept in memory for the next
         if options.search:
