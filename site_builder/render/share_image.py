@@ -138,16 +138,20 @@ def _texts(card: ShareCard) -> list[_Text]:
     """The card's texts, where they go and in which colour."""
     inner = WIDTH - 2 * MARGIN
     texts = []
-    kicker = _font("Semibold", 34)
     if card.kicker:
-        texts.append(_Text(ACCENT, (MARGIN, 78), _wrap(card.kicker, kicker, inner)[0], kicker))
+        texts.append(_Text(ACCENT, (MARGIN, 78), _first_line(card.kicker, "Semibold"), _font("Semibold", 34)))
     font, lines = _fit_title(card.title, inner)
     line_height = round(font.size * 1.15)
     top = 150 + max(0, (MAX_LINES - len(lines)) * line_height // 4)
     texts += [_Text(TEXT, (MARGIN, top + number * line_height), line, font) for number, line in enumerate(lines)]
-    footer = _font("Regular", 34)
-    texts.append(_Text(MUTED, (MARGIN, HEIGHT - 96), _wrap(card.site, footer, inner)[0], footer))
+    texts.append(_Text(MUTED, (MARGIN, HEIGHT - 96), _first_line(card.site, "Regular"), _font("Regular", 34)))
     return [text for text in texts if text.text.strip()]
+
+
+@lru_cache(maxsize=256)
+def _first_line(text: str, weight: str) -> str:
+    """The first line of a kicker or of the site's name (34 px): the same on many pictures."""
+    return _wrap(text, _font(weight, 34), WIDTH - 2 * MARGIN)[0]
 
 
 def draw(card: ShareCard) -> bytes:
@@ -158,29 +162,47 @@ def draw(card: ShareCard) -> bytes:
     pen.line((MARGIN, HEIGHT - 120, WIDTH - MARGIN, HEIGHT - 120), fill=_RULE_INDEX, width=2)
     texts = _texts(card)  # (never over the bar or the rule: drawing them first changes nothing)
     for ink in INKS:
-        _write(picture, ink, [text for text in texts if text.ink == ink])
+        same = tuple(text for text in texts if text.ink == ink)
+        band = _band(ink, same) if ink == TEXT else _recurring_band(ink, same)
+        if band is not None:  # only the pixels a text covers: a palette's entries cannot be blended
+            picture.paste(band.shades, (0, band.top), band.covered)
     picture.putpalette(PALETTE)  # (an "L" image becomes a "P" one, its values the entries)
     out = io.BytesIO()
     picture.save(out, "PNG", optimize=False, compress_level=COMPRESS_LEVEL)
     return out.getvalue()
 
 
-def _write(picture: Image.Image, ink: str, texts: list[_Text]) -> None:
+@dataclass(frozen=True)
+class _Band:
+    """Texts of one colour across the picture, from row `top`: their palette entries, and
+    the pixels they cover (a "1" image). Never changed once made (pasted from only)."""
+
+    top: int
+    shades: Image.Image
+    covered: Image.Image
+
+
+def _band(ink: str, texts: tuple[_Text, ...]) -> _Band | None:
     """Texts of one colour, drawn on one grayscale band (where two of them touch, their
-    coverages add up as their colours would) and laid in as shades of `ink`."""
+    coverages add up as their colours would) whose coverage picks the shades of `ink`."""
     if not texts:
-        return
+        return None
     boxes = [text.font.getbbox(text.text) for text in texts]  # (whole pixels, typed as floats)
     top = min(text.xy[1] + int(box[1]) for text, box in zip(texts, boxes))
     bottom = max(text.xy[1] + int(box[3]) for text, box in zip(texts, boxes))
     if bottom <= top:
-        return
+        return None
     band = Image.new("L", (WIDTH, bottom - top), 0)
     pen = ImageDraw.Draw(band)
     for text in texts:
         pen.text((text.xy[0], text.xy[1] - top), text.text, font=text.font, fill=255)
-    # only the pixels a text covers: a palette's entries cannot be blended
-    picture.paste(band.point(_shades(ink)), (0, top), band.point(_COVERED, "1"))
+    return _Band(top, band.point(_shades(ink)), band.point(_COVERED, "1"))
+
+
+# The kicker and the site's name, one line each, recur from picture to picture (every
+# picture of a language has the same site's name): their bands are kept, a few dozen
+# small images; the title's, different on each picture and up to 400 KB, are not.
+_recurring_band = lru_cache(maxsize=32)(_band)
 
 
 @dataclass(frozen=True)

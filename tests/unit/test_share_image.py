@@ -107,3 +107,14 @@ def test_pictures_of_an_earlier_drawing_are_not_reused():
     """The cache keeps pictures by their card's digest, which holds VERSION: the palette
     pictures (VERSION 2) are drawn again rather than read from a cache of RGB ones."""
     assert share_image.VERSION != "1"
+
+
+def test_a_picture_is_the_same_drawn_first_or_after_others_sharing_its_kicker_and_site():
+    """The bands of the kicker and of the site's name are kept between pictures."""
+    share_image._recurring_band.cache_clear()
+    share_image._first_line.cache_clear()
+    first = draw(CARDS[0])
+    for title in ("Another title", "Yet another one, on two lines if the picture is not wide enough"):
+        draw(ShareCard(CARDS[0].kicker, title, CARDS[0].site))
+    assert share_image._recurring_band.cache_info().hits >= 4
+    assert draw(CARDS[0]) == first
