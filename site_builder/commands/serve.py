@@ -413,7 +413,6 @@ def terminate_as_interrupt() -> None:
         signal.signal(signal.SIGTERM, signal.default_int_handler)  # (raises KeyboardInterrupt)
 
 
-
 def serve(options: BuildConfig, port: int, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Build, serve and rebuild until Ctrl-C; the exit status of `site-builder serve`."""
     for folder, option in ((options.content, "--content"), (options.templates, "--templates")):
