@@ -339,3 +339,47 @@ def test_serve_started_on_a_site_build_indexed_has_nothing_to_do_and_answers_fro
         assert server.get("/pagefind/pagefind-entry.json")[0] == 200
         assert server.interrupt() == 0
     assert "Traceback" not in server.stderr.read_text(encoding="utf-8")
+
+
+def test_started_on_an_indexed_site_the_preview_reads_its_pages_before_the_first_edit(site_copy: Path, tmp_path: Path,
+                                                                                      run_cli, monkeypatch):
+    """With nothing to build at start (`make site` made the index), the preview still
+    needs every page's search document for its first index: it reads them while the
+    editor reads, so that the first edit reads only the pages it rendered (at 5,000
+    entries, reading 10,000 pages took 2 s of the serve process beside the next edit)."""
+    from site_builder.building import search as search_module
+
+    built = run_cli("build", "--content", "content", "--out", "build", "--templates", ROOT / "templates",
+                    cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    read: list[list[str]] = []
+    original = search_module.site_documents
+
+    def counting(site, pages):
+        read.append(list(pages))
+        return original(site, pages)
+
+    monkeypatch.setattr(search_module, "site_documents", counting)
+    options = BuildConfig(site_copy, tmp_path / "build", ROOT / "templates", jobs=1)
+    memory = BuildMemory.kept_between_builds(options.out)
+    reports: list[str] = []
+    search = BackgroundIndex(options.out, memory.paths.search_preview, reports.append)
+    try:
+        first = build_and_index(options, 1, io.StringIO(), io.StringIO(), memory, search)
+        assert first.ok and first.unchanged
+        pages = {str(p.relative_to(options.out)) for p in options.out.rglob("*.html")}
+        _wait(lambda: sum(len(batch) for batch in read) == len(pages), "read every page")
+        time.sleep(0.3)
+        assert search.bundles() == [] and not reports  # read, not indexed: the site has its index
+        read.clear()
+        _edit_an_event(site_copy)
+        second = build_and_index(options, 2, io.StringIO(), io.StringIO(), memory, search)
+        assert second.ok
+        _wait(lambda: search.published() == 2, "indexed build 2")
+        again = {page for batch in read for page in batch}
+        assert again and again <= set(second.rendered) and len(again) < len(pages) / 2
+        marked = {"/" + str(page.relative_to(options.out).parent) + "/" for page in options.out.rglob("index.html")
+                  if "data-pagefind-body" in page.read_text(encoding="utf-8")}
+        assert set(indexed_pages(search.bundles()[0])) == marked  # every page, though few were read again
+    finally:
+        search.close()

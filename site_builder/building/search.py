@@ -271,7 +271,8 @@ class BackgroundIndex:
         shutil.rmtree(self.home, ignore_errors=True)  # a killed serve's leftovers
         self._site = threading.Lock()
         self._changed = threading.Condition()
-        self._pending: tuple[int, set[str] | None] | None = None  # generation, pages to read (None: all)
+        # generation (0: read only, no index), pages to read (None: all)
+        self._pending: tuple[int, set[str] | None] | None = None
         self._documents: dict[str, str] = {}  # path → search document, of the last site read
         self._indexed: dict[str, str] = {}  # the documents of the newest bundle
         self._published: list[tuple[int, Path]] = []  # newest last
@@ -313,6 +314,15 @@ class BackgroundIndex:
             self._pending = (generation, pages)
             self._changed.notify_all()
 
+    def prepare(self) -> None:
+        """Read every page's search document now, without indexing: the site has its
+        index (`build` made it), and the first edit will then read only the pages it
+        rendered. Call while holding `site_lock()`."""
+        with self._changed:
+            if self._pending is None:
+                self._pending = (0, None)
+                self._changed.notify_all()
+
     def bundles(self) -> list[Path]:
         """The published bundles, newest first."""
         with self._changed:
@@ -351,6 +361,8 @@ class BackgroundIndex:
                         self._documents, pages = {}, set(_html_files(self.site))
                 self._read(sorted(pages))
                 first = False
+                if generation == 0:  # (prepare: read only)
+                    continue
                 with self._site:
                     # pages no longer in the site (an entry deleted) were not rendered: drop them
                     for path in [path for path in self._documents

@@ -148,8 +148,10 @@ def build_and_index(options: BuildConfig, generation: int, out: TextIO, err: Tex
         return build_once(options, generation, out, err, memory, announce)
     with search.site_lock(), search.paused():
         outcome = build_once(replace(options, search=False), generation, out, err, memory, announce)
-        if outcome.ok and not (outcome.unchanged and (options.out / BUNDLE).is_dir()):
-            search.request(generation, outcome.rendered)  # (else the site has its index: `build` made it)
+        if outcome.ok and outcome.unchanged and (options.out / BUNDLE).is_dir():
+            search.prepare()  # the site has its index (`build` made it): only read the pages, for the next
+        elif outcome.ok:
+            search.request(generation, outcome.rendered)
     return outcome
 
 
