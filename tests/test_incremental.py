@@ -262,9 +262,14 @@ def test_ctrl_c_as_the_site_is_announced_stops_the_build_once_its_state_is_saved
     def interrupt(_report) -> None:
         os.kill(os.getpid(), signal.SIGINT)
 
-    with pytest.raises(KeyboardInterrupt):
-        build(options(content, out), published=interrupt)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    # (Python's own handler, as in a terminal: a suite started in the background may ignore SIGINT)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build(options(content, out), published=interrupt)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert paths(out).state.exists()
     assert build(options(content, out)).skipped  # nothing left to do: not a full build
     assert tree(out) == clean_build(content, tmp_path)

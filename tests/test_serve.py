@@ -67,13 +67,20 @@ def serving(tmp_path: Path, templates: Path) -> Iterator[Server]:
         process = subprocess.Popen(
             [sys.executable, "-m", "site_builder", "serve", "--port", "0", "--content", "content",
              "--out", "build", "--templates", str(templates)],
-            cwd=tmp_path, stdout=out, stderr=err, env=env)
+            cwd=tmp_path, stdout=out, stderr=err, env=env, preexec_fn=_ctrl_c_as_in_a_terminal)
     try:
         yield Server(process, _read_port(process, stdout, stderr), stdout, stderr)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child, before serve starts: SIGINT back to its default. A test suite started in
+    the background by a shell without job control (`cmd &` in a script) ignores SIGINT, and
+    its children inherit that: Ctrl-C would then never reach serve."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _read_port(process: subprocess.Popen, stdout: Path, stderr: Path) -> int:
