@@ -7,6 +7,7 @@ a clean build of the same content into another folder.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -273,6 +274,27 @@ def test_ctrl_c_as_the_site_is_announced_stops_the_build_once_its_state_is_saved
     assert paths(out).state.exists()
     assert build(options(content, out)).skipped  # nothing left to do: not a full build
     assert tree(out) == clean_build(content, tmp_path)
+
+
+def test_a_serve_build_after_an_edit_scans_its_inputs_once(site, monkeypatch):
+    """serve accepts a site built with its search index as up to date (index_optional):
+    checking that must not fingerprint the inputs a second time on every edit (at 5,000
+    entries a scan of every input file's stat, 0.02–0.03 s)."""
+    from site_builder.building import cache
+
+    content, out = site
+    scans: list[str] = []
+    original = cache._scan
+
+    def counting(root, suffix):
+        scans.append(root)
+        return original(root, suffix)
+
+    monkeypatch.setattr(cache, "_scan", counting)
+    edit(content / "timeline" / "2022-06-example-delivery.yaml", "Example delivery", "Example delivery, edited")
+    config = dataclasses.replace(options(content, out), index_optional=True)
+    assert not build(config, memory=session(out)).skipped
+    assert len(scans) == len(set(scans)) == 3, scans  # content, templates, code: once each
 
 
 def test_a_session_reads_the_record_again_only_when_another_build_replaced_it(site, tmp_path, monkeypatch):

@@ -90,7 +90,24 @@ def _scan(folder: str, suffix: str) -> list[tuple[str, str, os.stat_result | Non
 
 def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: Path | None = None,
                 hashes: dict[str, str] | None = None, files_read: list[str] | None = None) -> str:
-    """The hash of every input, or "" when one cannot be read (a full build then says what is wrong).
+    """The hash of every input and of the options, or "" when an input cannot be read (a
+    full build then says what is wrong). See `input_files_digest` for the other arguments."""
+    return with_options(input_files_digest(content, templates, memo, hashes, files_read), options)
+
+
+def with_options(files_digest: str, options: dict[str, Any]) -> str:
+    """The fingerprint of inputs whose files hash to `files_digest`, built with `options`:
+    the same files need not be looked at again to ask about other options (serve asks
+    whether the site is what a build with the search index would make)."""
+    if not files_digest:
+        return ""
+    return hashlib.sha256(json.dumps({"options": options, "files": files_digest}, sort_keys=True).encode()).hexdigest()
+
+
+def input_files_digest(content: Path, templates: Path, memo: Path | None = None, hashes: dict[str, str] | None = None,
+                       files_read: list[str] | None = None) -> str:
+    """The hash of every input file (content, templates, the generator's code) and of the
+    Python and libraries that run it, or "" when one cannot be read.
 
     With `memo`, the hashes of files whose stat has not changed are taken from it,
     and it is updated when any file had to be read. `hashes`, if given, gets each
@@ -100,8 +117,7 @@ def fingerprint(content: Path, templates: Path, options: dict[str, Any], memo: P
     started = time.time_ns()
     known, trusted_before = _load_memo(memo, started) if memo is not None else ({}, 0)
     digest = hashlib.sha256()
-    digest.update(json.dumps({"options": options, "python": sys.version, "cache": VERSION,
-                              "libraries": library_versions()},
+    digest.update(json.dumps({"python": sys.version, "cache": VERSION, "libraries": library_versions()},
                              sort_keys=True).encode())
     seen: dict[str, list] = {}
     read = 0
@@ -466,17 +482,17 @@ class Inputs:
 
     def __init__(self, content: Path, templates: Path, options: dict[str, Any], memo: Path | None = None) -> None:
         self.content, self.templates, self.options, self.memo = content, templates, options, memo
-        self._print: str | None = None
+        self._files: str | None = None  # the input files' digest, taken once (input_files_digest)
         # Each input file's hash as the fingerprint found it (mostly from the memo, by
         # stat): the build uses them instead of reading every content file again.
         self.hashes: dict[str, str] = {}
         self.files_read: list[str] = []  # ... of which these were read (the others: by their stat)
 
-    def fingerprint(self) -> str:
-        if self._print is None:
-            self._print = fingerprint(self.content, self.templates, self.options, self.memo, self.hashes,
-                                      self.files_read)
-        return self._print
+    def fingerprint(self, options: dict[str, Any] | None = None) -> str:
+        """The fingerprint of these inputs, with their options or with `options`."""
+        if self._files is None:
+            self._files = input_files_digest(self.content, self.templates, self.memo, self.hashes, self.files_read)
+        return with_options(self._files, self.options if options is None else options)
 
     def __repr__(self) -> str:
         return f"Inputs({self.content!r}, {self.templates!r}, {self.options!r})"

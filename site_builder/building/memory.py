@@ -119,10 +119,10 @@ class BuildMemory:
     def inputs(self, content: Path, templates: Path, options: dict[str, Any]) -> Inputs:
         return Inputs(content, templates, options, self.paths.input_hashes)
 
-    def unchanged(self, inputs: Inputs) -> dict[str, Any] | None:
+    def unchanged(self, inputs: Inputs, options: dict[str, Any] | None = None) -> dict[str, Any] | None:
         """The last build's summary if the output folder is still exactly what `inputs`
-        would produce: then there is nothing to do."""
-        record = up_to_date(self.out, inputs.fingerprint(), self._last_record())
+        would produce (with `options` instead of theirs, if given): then there is nothing to do."""
+        record = up_to_date(self.out, inputs.fingerprint(options), self._last_record())
         return None if record is None else record["summary"]
 
     @staticmethod

@@ -57,8 +57,7 @@ def build(config: BuildConfig, log: Log = _quiet, notice: Log = _quiet, memory: 
     inputs = memory.inputs(config.content, config.templates, config.fingerprinted_options())
     summary = memory.unchanged(inputs)  # 1. nothing changed since the last build: nothing to do
     if summary is None and config.index_optional and not config.search:  # (serve after `make site`)
-        summary = memory.unchanged(memory.inputs(config.content, config.templates,
-                                                 config.fingerprinted_options(search=True)))
+        summary = memory.unchanged(inputs, config.fingerprinted_options(search=True))
     if summary is not None:
         log(f"cache: inputs unchanged and {config.out} intact; nothing to do")
         return BuildReport(summary["pages"], summary["files"], memory.warnings(summary),

@@ -139,10 +139,11 @@ def build_and_index(options: BuildConfig, generation: int, out: TextIO, err: Tex
                     search: BackgroundIndex | None, announce: Callable[[Outcome], None] = lambda outcome: None
                     ) -> Outcome:
     """`build_once`, then the search index asked for: made in the background, the build
-    does not wait for it. A site `build` made with its index is up to date for the
-    preview: its index is served until the preview has made its own. The build and the request hold the index's site lock, so that
+    does not wait for it. The build and the request hold the index's site lock, so that
     the index reads a complete site, the one just built, and a Pagefind still running
-    for the last build is stopped meanwhile (search.BackgroundIndex)."""
+    for the last build is stopped meanwhile (search.BackgroundIndex). A site `build`
+    made with its index is up to date for the preview: that index is served until the
+    preview has made its own, and its pages are read meanwhile for that first index."""
     options = replace(options, index_optional=True)  # `make site` then serve: nothing to do
     if search is None:
         return build_once(options, generation, out, err, memory, announce)
