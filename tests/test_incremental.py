@@ -627,6 +627,26 @@ def test_list_items_are_kept_and_their_footnotes_numbered_anew(site, tmp_path):
     assert tree(out) == clean_build(content, tmp_path)
 
 
+def test_a_build_on_two_processes_equals_a_build_on_one(site_copy, tmp_path):
+    """With two jobs the build's own process renders pages beside one forked worker
+    (workers.in_order, D41), its list items kept and replayed like a worker's: the same
+    site, byte for byte, on a first build and after edits in a session, as on one process."""
+    from site_builder.building.parallel import MIN_PAGES_PER_WORKER
+    one, two = tmp_path / "one" / "build", tmp_path / "two" / "build"
+    memory = session(two)
+    first = build(options(site_copy, two, jobs=2), memory)
+    assert len(first.rendered) >= 2 * MIN_PAGES_PER_WORKER  # (enough pages for two processes)
+    build(options(site_copy, one))
+    assert tree(two) == tree(one)
+    event = site_copy / "timeline" / "2022-06-example-delivery.yaml"
+    for word in ("once", "twice"):
+        edit(event, "Example delivery", f"Example delivery {word}")
+        build(options(site_copy, two, jobs=2), memory)
+        memory.settle()
+        build(options(site_copy, one))
+        assert tree(two) == tree(one)
+
+
 def test_the_build_pauses_the_garbage_collector_but_workers_collect(site, monkeypatch):
     """The parent holds the whole content (millions of objects) and makes little cyclic
     garbage: full collections while it builds only walked all of it again and again (0.4 s

@@ -3,6 +3,7 @@
 leave it waiting forever (multiprocessing.Pool's terminate could: building/workers.py)."""
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -34,6 +35,40 @@ def test_a_failing_chunk_is_raised_promptly(attempt):
         for _ in in_order(_work, list(range(200)), 2, _set_factor, (1,)):
             pass
     assert time.monotonic() - started < 30
+
+
+def _pid_of(chunk: int) -> tuple[int, int]:
+    time.sleep(0.01 if chunk % 3 else 0.03)  # (uneven chunks: the queue is handed out as it empties)
+    return chunk, os.getpid()
+
+
+def test_the_calling_process_does_its_share_and_forks_one_worker_fewer():
+    """With `here`, the caller is one of the workers: a forked worker copies what it
+    touches of the caller's memory (the whole resolved site, in a build), so the caller
+    rendering too saves one copy for the same use of the cores."""
+    results = list(in_order(_pid_of, range(60), 2, _set_factor, (1,), here=_pid_of))
+    assert [chunk for chunk, _pid in results] == list(range(60))  # in order, each chunk once
+    pids = {pid for _chunk, pid in results}
+    assert os.getpid() in pids and len(pids) == 2  # this process and one forked worker
+
+
+def test_the_two_first_chunks_go_to_two_processes():
+    """After a small edit the two heaviest pages (the timeline in each language) are the
+    first two chunks: they are rendered side by side, not one after the other."""
+    first, second = list(in_order(_pid_of, range(2), 2, _set_factor, (1,), here=_pid_of))
+    assert first[1] != second[1]
+
+
+def test_a_failing_chunk_of_the_calling_process_is_raised_and_the_workers_stop():
+    started = time.monotonic()
+    with pytest.raises(OSError, match="No space left"):
+        for _ in in_order(_work, list(range(200)), 2, _set_factor, (1,), here=_work):
+            pass
+    assert time.monotonic() - started < 30
+
+
+def test_with_one_worker_the_calling_process_does_everything():
+    assert {pid for _chunk, pid in in_order(_pid_of, range(5), 1, _set_factor, (1,), here=_pid_of)} == {os.getpid()}
 
 
 def test_a_caller_that_stops_early_does_not_wait_for_every_chunk():

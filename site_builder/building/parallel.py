@@ -119,7 +119,8 @@ def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]
     size = max(1, min(64, len(jobs) // (workers * 8)))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with frozen_heap(task.heap_frozen):
-        for rendered in in_order(_render_chunk, chunks, workers, _start_worker, (task,)):
+        for rendered in in_order(_render_chunk, chunks, workers, _start_worker, (task,),
+                                 here=lambda chunk: [render_one(task, job) for job in chunk]):
             yield from rendered
 
 

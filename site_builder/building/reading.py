@@ -171,5 +171,8 @@ def _read_all(files: list[tuple[str, Path]], root: Path, parser: ProseParser, jo
         return
     size = max(16, len(files) // (workers * 8))
     chunks = [(root, files[i:i + size]) for i in range(0, len(files), size)]
-    for chunk in in_order(_read_chunk, chunks, workers, _start_worker, (parser,)):
+    def here(chunk: tuple[Path, list[tuple[str, Path]]]) -> list[tuple[str, bytes]]:  # (this process's share)
+        return [_read_pickled(kind, path, chunk[0], parser) for kind, path in chunk[1]]
+
+    for chunk in in_order(_read_chunk, chunks, workers, _start_worker, (parser,), here=here):
         yield from chunk

@@ -17,7 +17,7 @@ import ctypes.util
 import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 Chunk = TypeVar("Chunk")
@@ -25,6 +25,7 @@ Result = TypeVar("Result")
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2), Linux
+QUEUED = 4  # chunks handed to each worker ahead, when the calling process works too (in_order)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -51,13 +52,84 @@ def can_fork() -> bool:
 
 
 def in_order(function: Callable[[Chunk], Result], chunks: Iterable[Chunk], workers: int,
-             initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Iterator[Result]:
-    """`function(chunk)` for each chunk, on `workers` forked processes (each first runs
-    `initializer(*initargs)`), yielded in the order of `chunks`. An exception in a
-    worker is raised here; stopping early waits only for the chunks already running."""
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_start, initargs=(os.getpid(), initializer, *initargs))
+             initializer: Callable[..., None], initargs: tuple[Any, ...],
+             here: Callable[[Chunk], Result] | None = None) -> Iterator[Result]:
+    """`function(chunk)` for each chunk, on `workers` processes, yielded in the order of
+    `chunks`. An exception in a chunk is raised here; stopping early waits only for the
+    chunks already running.
+
+    Without `here`, `workers` forked processes (each first runs `initializer(*initargs)`)
+    do the work while this one waits. With `here` (this process's way of doing a chunk,
+    without the initializer's globals), this process is one of the `workers`: it forks
+    one fewer and does chunks itself while the others run. A forked worker copies, page
+    by page, whatever of this process's memory it touches (reference counts are writes),
+    so each fork costs up to the size of the resolved site again: at 5,000 entries, one
+    worker fewer is about 150 MB less (docs/decisions.md, D41) for the same use of the cores."""
+    if here is None:
+        yield from _forked(function, chunks, workers, initializer, initargs)
+        return
+    todo = list(chunks)
+    if workers <= 1:
+        yield from map(here, todo)
+        return
+    helpers = workers - 1
+    executor = _executor(helpers, initializer, initargs)
+    pending: dict[int, Future[Result]] = {}
+    done: dict[int, Result] = {}
+    taken = given = 0  # chunks handed out (to a worker or to this process); chunks yielded
+
+    def hand_out(count: int) -> None:  # to the workers, until `count` are theirs
+        nonlocal taken
+        while taken < len(todo) and len(pending) < count:
+            pending[taken] = executor.submit(function, todo[taken])
+            taken += 1
+
+    try:
+        while given < len(todo):
+            for number in [number for number, future in pending.items() if future.done()]:
+                done[number] = pending.pop(number).result()  # (a worker's exception is raised here)
+            if given in done:
+                yield done.pop(given)
+                given += 1
+                continue
+            # Each worker has a chunk before this process takes the next one (the two largest
+            # pages, side by side in `chunks`, go to two processes), and a few more queued
+            # while this process does it. Once every chunk is handed out, this process takes
+            # back the last one a worker has not started: the build does not end waiting
+            # for a worker's queue.
+            hand_out(helpers)
+            if taken < len(todo):
+                mine: int | None = taken
+                taken += 1
+            else:
+                mine = _take_back(pending)
+            hand_out(QUEUED * helpers)
+            if mine is not None:
+                done[mine] = here(todo[mine])
+            else:
+                done[given] = pending.pop(given).result()  # nothing left to do here: wait
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _take_back(pending: dict[int, Future[Result]]) -> int | None:
+    """The last chunk handed to a worker that has not started it, now no one's (None if none)."""
+    for number in sorted(pending, reverse=True):
+        if pending[number].cancel():
+            del pending[number]
+            return number
+    return None
+
+
+def _forked(function: Callable[[Chunk], Result], chunks: Iterable[Chunk], workers: int,
+            initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Iterator[Result]:
+    executor = _executor(workers, initializer, initargs)
     try:
         yield from executor.map(function, chunks)  # (results are let go of as they are yielded)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _executor(workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start, initargs=(os.getpid(), initializer, *initargs))

@@ -43,12 +43,14 @@ class PageKey:
         return path + "index.html" if path.endswith("/") else path
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4096)
 def relative(from_path: str, to_path: str) -> str:
     """Relative URL from the page at `from_path` to `to_path` (both site-relative).
 
     Pure string work (no os.path.relpath, which consults the working directory):
-    it runs tens of thousands of times per build."""
+    it runs tens of thousands of times per build. What repeats is a page's own links
+    (its navigation, assets, an entry linked twice), so the cache need only hold a
+    page's worth: 65,536 kept got no more hits than 4,096 and cost 20 MB per process."""
     from_dirs = from_path.split("/")[:-1]  # 'fr/a/b/' -> ['fr','a','b']; 'fr/404.html' -> ['fr']
     target, _, fragment = to_path.partition("#")
     parts = target.split("/")
