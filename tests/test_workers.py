@@ -18,21 +18,33 @@ def _set_factor(factor: int) -> None:
     _factor = factor
 
 
-def _work(chunk: int) -> list[bytes]:
+def _work(chunk: int) -> list[bytes]:  # (chunk 3 fails: a full disk)
     if chunk == 3:
         raise OSError(28, "No space left on device")
     return [bytes(10_000) * _factor] * 50  # results big enough to keep the result queue busy
 
 
 def test_results_come_in_order_from_what_the_workers_inherited():
-    assert [len(result) for result in in_order(_work, [0, 1, 2], 2, _set_factor, (2,))] == [50, 50, 50]
+    assert [len(result) for result in in_order(_work, [0, 1, 2], 2, _set_factor, (2,), here=_work)] == [50, 50, 50]
+
+
+def _disk_full_from_3(chunk: int) -> list[bytes]:
+    if chunk >= 3:
+        raise OSError(28, "No space left on device")
+    return _work(chunk)
+
+
+def _fine(chunk: int) -> list[bytes]:
+    time.sleep(0.01)  # (slower than the worker: otherwise the caller takes every chunk back)
+    return [b""] * 50
 
 
 @pytest.mark.parametrize("attempt", range(5))
 def test_a_failing_chunk_is_raised_promptly(attempt):
+    """A worker's failure (every chunk from the third fails in workers, none in the caller)."""
     started = time.monotonic()
     with pytest.raises(OSError, match="No space left"):
-        for _ in in_order(_work, list(range(200)), 2, _set_factor, (1,)):
+        for _ in in_order(_disk_full_from_3, list(range(200)), 2, _set_factor, (1,), here=_fine):
             pass
     assert time.monotonic() - started < 30
 
@@ -73,7 +85,7 @@ def test_with_one_worker_the_calling_process_does_everything():
 
 def test_a_caller_that_stops_early_does_not_wait_for_every_chunk():
     started = time.monotonic()
-    results = in_order(_work, [0, 1, 2] + [5] * 500, 2, _set_factor, (1,))
+    results = in_order(_work, [0, 1, 2] + [5] * 500, 2, _set_factor, (1,), here=_work)
     next(results)
     results.close()  # as when the build is interrupted
     assert time.monotonic() - started < 30
@@ -96,7 +108,7 @@ def test_workers_end_with_the_build_that_started_them(tmp_path):
         def slow(chunk):
             time.sleep(0.2)
             return os.getpid()
-        for pid in in_order(slow, range(1000), 2, noop, ()):
+        for pid in in_order(slow, range(1000), 2, noop, (), here=slow):
             print(pid, flush=True)
     """))
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)

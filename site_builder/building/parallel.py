@@ -13,6 +13,7 @@ import gc
 import hashlib
 import os
 from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -97,9 +98,13 @@ def _start_worker(task: Task) -> None:
     gc.enable()  # (the parent builds with it paused: pipeline.collector_paused)
 
 
-def _render_chunk(chunk: list[Job]) -> list[Rendered]:
+def _render_all(task: Task, chunk: list[Job]) -> list[Rendered]:
+    return [render_one(task, job) for job in chunk]
+
+
+def _render_chunk(chunk: list[Job]) -> list[Rendered]:  # (in a worker)
     assert _worker_task is not None
-    return [render_one(_worker_task, job) for job in chunk]
+    return _render_all(_worker_task, chunk)
 
 
 def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]:
@@ -120,7 +125,7 @@ def render_jobs(task: Task, jobs: list[Job], workers: int) -> Iterator[Rendered]
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with frozen_heap(task.heap_frozen):
         for rendered in in_order(_render_chunk, chunks, workers, _start_worker, (task,),
-                                 here=lambda chunk: [render_one(task, job) for job in chunk]):
+                                 here=partial(_render_all, task)):
             yield from rendered
 
 

@@ -13,6 +13,7 @@ import gc
 import os
 import pickle
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Iterator
 
@@ -157,10 +158,14 @@ def _start_worker(parser: ProseParser) -> None:
     gc.enable()  # (the parent builds with it paused: pipeline.collector_paused)
 
 
-def _read_chunk(chunk: tuple[Path, list[tuple[str, Path]]]) -> list[tuple[str, bytes]]:
-    assert _worker_parser is not None
+def _read_files(parser: ProseParser, chunk: tuple[Path, list[tuple[str, Path]]]) -> list[tuple[str, bytes]]:
     root, files = chunk
-    return [_read_pickled(kind, path, root, _worker_parser) for kind, path in files]
+    return [_read_pickled(kind, path, root, parser) for kind, path in files]
+
+
+def _read_chunk(chunk: tuple[Path, list[tuple[str, Path]]]) -> list[tuple[str, bytes]]:  # (in a worker)
+    assert _worker_parser is not None
+    return _read_files(_worker_parser, chunk)
 
 
 def _read_all(files: list[tuple[str, Path]], root: Path, parser: ProseParser, jobs: int) -> Iterator[tuple[str, bytes]]:
@@ -171,8 +176,5 @@ def _read_all(files: list[tuple[str, Path]], root: Path, parser: ProseParser, jo
         return
     size = max(16, len(files) // (workers * 8))
     chunks = [(root, files[i:i + size]) for i in range(0, len(files), size)]
-    def here(chunk: tuple[Path, list[tuple[str, Path]]]) -> list[tuple[str, bytes]]:  # (this process's share)
-        return [_read_pickled(kind, path, chunk[0], parser) for kind, path in chunk[1]]
-
-    for chunk in in_order(_read_chunk, chunks, workers, _start_worker, (parser,), here=here):
+    for chunk in in_order(_read_chunk, chunks, workers, _start_worker, (parser,), here=partial(_read_files, parser)):
         yield from chunk

@@ -1,7 +1,8 @@
-"""A function run over chunks of work on forked worker processes, results in order.
+"""Chunks of work done by this process and forked worker processes, results in order.
 
 Reading content files and rendering pages both fork workers that inherit what they
-need (the parser, the resolved site) instead of receiving it pickled.
+need (the parser, the resolved site) instead of receiving it pickled, and do their
+share of the chunks themselves (D41).
 
 Why not `multiprocessing.Pool`: when the caller stops early (a template error in one
 chunk, a full disk, Ctrl-C in `serve`), the pool's context manager kills its workers
@@ -25,7 +26,7 @@ Result = TypeVar("Result")
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2), Linux
-QUEUED = 4  # chunks handed to each worker ahead, when the calling process works too (in_order)
+QUEUED = 4  # chunks handed to each worker ahead while the calling process does one (in_order)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -53,21 +54,18 @@ def can_fork() -> bool:
 
 def in_order(function: Callable[[Chunk], Result], chunks: Iterable[Chunk], workers: int,
              initializer: Callable[..., None], initargs: tuple[Any, ...],
-             here: Callable[[Chunk], Result] | None = None) -> Iterator[Result]:
-    """`function(chunk)` for each chunk, on `workers` processes, yielded in the order of
+             here: Callable[[Chunk], Result]) -> Iterator[Result]:
+    """Each chunk done on one of `workers` processes, the results yielded in the order of
     `chunks`. An exception in a chunk is raised here; stopping early waits only for the
     chunks already running.
 
-    Without `here`, `workers` forked processes (each first runs `initializer(*initargs)`)
-    do the work while this one waits. With `here` (this process's way of doing a chunk,
-    without the initializer's globals), this process is one of the `workers`: it forks
-    one fewer and does chunks itself while the others run. A forked worker copies, page
+    This process is one of the `workers`: it does chunks itself with `here`, while
+    `workers - 1` forked processes, each having first run `initializer(*initargs)`, do
+    the others with `function` (the same work, reaching what the initializer set in
+    their globals). It does not wait idle for them: a forked worker copies, page
     by page, whatever of this process's memory it touches (reference counts are writes),
     so each fork costs up to the size of the resolved site again: at 5,000 entries, a cold
     build's peak went from 489 to 341 MB for the same use of the cores (docs/decisions.md, D41)."""
-    if here is None:
-        yield from _forked(function, chunks, workers, initializer, initargs)
-        return
     todo = list(chunks)
     if workers <= 1:
         yield from map(here, todo)
@@ -121,15 +119,7 @@ def _take_back(pending: dict[int, Future[Result]]) -> int | None:
     return None
 
 
-def _forked(function: Callable[[Chunk], Result], chunks: Iterable[Chunk], workers: int,
-            initializer: Callable[..., None], initargs: tuple[Any, ...]) -> Iterator[Result]:
-    executor = _executor(workers, initializer, initargs)
-    try:
-        yield from executor.map(function, chunks)  # (results are let go of as they are yielded)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
 def _executor(workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    # (ProcessPoolExecutor rather than multiprocessing.Pool: see the module's docstring)
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start, initargs=(os.getpid(), initializer, *initargs))
